@@ -1,1 +1,32 @@
-export {};
+// astram-core: the Astram protocol as pure functions and data. No I/O.
+
+export * from "./codec/errors.js";
+export * from "./codec/reader.js";
+export * from "./codec/u256.js";
+export * from "./codec/writer.js";
+export * from "./consensus/block-checks.js";
+export * from "./consensus/difficulty.js";
+export * from "./consensus/errors.js";
+export * from "./consensus/fees.js";
+export * from "./consensus/median-time.js";
+export * from "./consensus/mine.js";
+export * from "./consensus/params.js";
+export * from "./consensus/pow.js";
+export * from "./consensus/reward.js";
+export * from "./consensus/transaction-checks.js";
+export * from "./consensus/utxo-view.js";
+export * from "./crypto/hash.js";
+export * from "./crypto/hex.js";
+export * from "./crypto/keys.js";
+export * from "./crypto/signature.js";
+export * from "./eth/eth-signature.js";
+export * from "./p2p/frame.js";
+export * from "./p2p/messages.js";
+export * from "./params/genesis.js";
+export * from "./params/networks.js";
+export * from "./primitives/block.js";
+export * from "./primitives/header.js";
+export * from "./primitives/merkle.js";
+export * from "./primitives/transaction.js";
+export * from "./primitives/utxo.js";
+export * from "./units.js";
