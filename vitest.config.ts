@@ -10,6 +10,7 @@ export default defineConfig({
     alias: {
       "astram-core": src("astram-core"),
       astreum: src("astreum"),
+      "astram-dns": src("astram-dns"),
     },
   },
   test: {
