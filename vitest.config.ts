@@ -8,6 +8,9 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     alias: {
+      "astram-core/testing": fileURLToPath(
+        new URL("./packages/astram-core/src/testing/index.ts", import.meta.url),
+      ),
       "astram-core": src("astram-core"),
       astreum: src("astreum"),
       "astram-dns": src("astram-dns"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- FILTER]: runs every packages/*/bench/*.bench.js (built code) in turn and prints
 // each figure beside the reference measured in the same run, as a ratio.
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -27,7 +27,8 @@ for (const file of files) {
     const rows = await mod.default();
     for (const r of rows) {
       let line = `  ${r.name}: ${fmt(r.value)} ${r.unit}`;
-      if (r.ref) line += `   | ref ${r.ref.name}: ${fmt(r.ref.value)} ${r.ref.unit}   | ratio ${(r.value / r.ref.value).toFixed(3)}`;
+      if (r.ref)
+        line += `   | ref ${r.ref.name}: ${fmt(r.ref.value)} ${r.ref.unit}   | ratio ${(r.value / r.ref.value).toFixed(3)}`;
       if (r.note) line += `   (${r.note})`;
       console.log(line);
     }

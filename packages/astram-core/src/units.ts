@@ -10,7 +10,8 @@ export function parseAsrm(text: string): bigint {
   if (!m) throw new TypeError(`not a decimal ASRM amount: "${text}"`);
   const whole = m[1]!;
   const frac = m[2] ?? "";
-  if (frac.length > 18) throw new TypeError(`"${text}" has more than 18 decimal places (1 ram = 10^-18 ASRM)`);
+  if (frac.length > 18)
+    throw new TypeError(`"${text}" has more than 18 decimal places (1 ram = 10^-18 ASRM)`);
   return BigInt(whole) * RAM_PER_ASRM + BigInt(frac.padEnd(18, "0") || "0");
 }
 

@@ -79,7 +79,9 @@ describe("17.4 coinbase", () => {
     expect(decodeTransaction(bytes)).toEqual(coinbase);
   });
   it("encodes 1738800000 as zigzag varint and 8 ASRM as four limbs", () => {
-    expect(bytesToHex(new BincodeWriter().i64(1738800000).finish())).toBe(vectors.varint.timestamp1738800000ZigzagHex);
+    expect(bytesToHex(new BincodeWriter().i64(1738800000).finish())).toBe(
+      vectors.varint.timestamp1738800000ZigzagHex,
+    );
     const w = new BincodeWriter();
     writeU256(w, 8n * 10n ** 18n);
     expect(bytesToHex(w.finish())).toBe(vectors.varint.amount8AsrmHex);
@@ -87,7 +89,13 @@ describe("17.4 coinbase", () => {
 });
 
 describe("17.5 genesis-style block", () => {
-  const template = { index: 0, previousHash: "0".repeat(64), timestamp: 1738800000, nonce: 0n, difficulty: 1 };
+  const template = {
+    index: 0,
+    previousHash: "0".repeat(64),
+    timestamp: 1738800000,
+    nonce: 0n,
+    difficulty: 1,
+  };
   const g = vectors.genesisStyleBlock;
   it("nonce 0 fails difficulty 1, nonce 11 is the first to pass", () => {
     const b0 = assembleBlock(template, [coinbase]);
@@ -128,7 +136,9 @@ describe("17.6 signed transfer", () => {
     expect(tx.inputs[0]!.pubkey).toBe(vectors.keys[0]!.publicKey);
     expect(tx.txid).toBe(t.txid);
     expect(tx.ethHash).toBe(t.ethHash);
-    expect(verifyDigest(hexToBytes(t.signature), hexToBytes(t.digest), publicKeyFromPrivate(priv))).toBe(true);
+    expect(verifyDigest(hexToBytes(t.signature), hexToBytes(t.digest), publicKeyFromPrivate(priv))).toBe(
+      true,
+    );
   });
   it("encodes to 576 bytes with the pinned fees", () => {
     expect(encodeTransaction(tx).length).toBe(t.encodedSize);
@@ -159,7 +169,14 @@ describe("17.7 P2P frames", () => {
         },
       },
     ],
-    [f.getDataBlock, { type: "GetData", objectType: InventoryType.Block, hashes: [hexToBytes(vectors.genesisStyleBlock.difficulty1.hash)] }],
+    [
+      f.getDataBlock,
+      {
+        type: "GetData",
+        objectType: InventoryType.Block,
+        hashes: [hexToBytes(vectors.genesisStyleBlock.difficulty1.hash)],
+      },
+    ],
   ];
   for (const [hex, msg] of cases) {
     it(`${msg.type} encodes and decodes`, () => {

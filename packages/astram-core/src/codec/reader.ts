@@ -10,13 +10,16 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export class BincodeReader {
   private pos = 0;
+  private readonly buf: Uint8Array;
   private readonly view: DataView;
 
   constructor(
-    private readonly buf: Uint8Array,
+    input: Uint8Array,
     readonly encoding: IntEncoding = "standard",
   ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // A plain Uint8Array view even when given a Buffer, so decoded byte fields are plain too.
+    this.buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   }
 
   get offset(): number {
@@ -32,7 +35,8 @@ export class BincodeReader {
 
   /** For decoding a whole message: anything left over is an error. */
   expectEnd(what: string): void {
-    if (this.pos !== this.buf.length) this.fail("TRAILING_BYTES", `${this.remaining} trailing bytes after ${what}`);
+    if (this.pos !== this.buf.length)
+      this.fail("TRAILING_BYTES", `${this.remaining} trailing bytes after ${what}`);
   }
 
   private need(n: number, what: string): void {
@@ -79,7 +83,8 @@ export class BincodeReader {
     }
     const width = first === 0xfb ? 16 : first === 0xfc ? 32 : first === 0xfd ? 64 : first === 0xfe ? 128 : 0;
     if (width === 0) this.fail("INVALID_VARINT", `invalid varint marker 0x${first.toString(16)}`);
-    if (width > bits) this.fail("INVALID_VARINT", `varint marker 0x${first.toString(16)} too wide for u${bits}`);
+    if (width > bits)
+      this.fail("INVALID_VARINT", `varint marker 0x${first.toString(16)} too wide for u${bits}`);
     this.pos++;
     this.need(width / 8, `u${bits} varint body`);
     let v: bigint;
@@ -164,7 +169,7 @@ export class BincodeReader {
 
   bytes(what = "bytes"): Uint8Array {
     const n = this.len(1, what);
-    return this.raw(n).slice();
+    return new Uint8Array(this.raw(n));
   }
 
   string(what = "string"): string {

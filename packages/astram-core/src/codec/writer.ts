@@ -122,7 +122,7 @@ export class BincodeWriter {
       this.pos += 8;
       return this;
     }
-    const zigzag = b >= 0n ? b << 1n : ((-b) << 1n) - 1n;
+    const zigzag = b >= 0n ? b << 1n : (-b << 1n) - 1n;
     return this.unsigned(zigzag <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(zigzag) : zigzag, 64);
   }
 

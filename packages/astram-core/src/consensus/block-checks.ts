@@ -25,14 +25,21 @@ const bad = (code: string, reason: string, score = 100): never => {
  * work, difficulty within [1, 10], timestamp within [1738800000, now + 2 h].
  */
 export function checkHeader(header: BlockHeader, hash: string, now: number): void {
-  if (!isHash64(header.previousHash)) bad("bad-prev-hash-format", "previous_hash must be 64 lowercase hex characters");
-  if (!isHash64(header.merkleRoot)) bad("bad-merkle-format", "merkle_root must be 64 lowercase hex characters");
+  if (!isHash64(header.previousHash))
+    bad("bad-prev-hash-format", "previous_hash must be 64 lowercase hex characters");
+  if (!isHash64(header.merkleRoot))
+    bad("bad-merkle-format", "merkle_root must be 64 lowercase hex characters");
   if (header.difficulty < DIFFICULTY_MIN || header.difficulty > DIFFICULTY_MAX) {
-    bad("bad-diff-range", `difficulty ${header.difficulty} is outside [${DIFFICULTY_MIN}, ${DIFFICULTY_MAX}]`);
+    bad(
+      "bad-diff-range",
+      `difficulty ${header.difficulty} is outside [${DIFFICULTY_MIN}, ${DIFFICULTY_MAX}]`,
+    );
   }
   if (blockHeaderHash(header) !== hash) bad("bad-block-hash", "block hash does not match the header");
-  if (!meetsDifficulty(hash, header.difficulty)) bad("high-hash", `hash does not meet difficulty ${header.difficulty}`);
-  if (header.timestamp < MIN_BLOCK_TIMESTAMP) bad("time-too-old", `timestamp is before ${MIN_BLOCK_TIMESTAMP}`);
+  if (!meetsDifficulty(hash, header.difficulty))
+    bad("high-hash", `hash does not meet difficulty ${header.difficulty}`);
+  if (header.timestamp < MIN_BLOCK_TIMESTAMP)
+    bad("time-too-old", `timestamp is before ${MIN_BLOCK_TIMESTAMP}`);
   if (header.timestamp > now + MAX_FUTURE_DRIFT_SECONDS) {
     // Not bannable: the sender's clock (or ours) may be off; the block may become valid later.
     throw new VerifyError("time-too-new", "timestamp is more than 2 hours in the future", ban(0));
@@ -60,13 +67,17 @@ export function checkHeaderContext(header: BlockHeader, ctx: HeaderContext): voi
     bad("bad-height", `height ${header.index} is not parent height ${ctx.parentHeight} + 1`);
   }
   if (Math.abs(header.difficulty - ctx.parentDifficulty) > MAX_DIFFICULTY_STEP) {
-    bad("bad-diff-step", `difficulty ${header.difficulty} differs from the parent's ${ctx.parentDifficulty} by more than 2`);
+    bad(
+      "bad-diff-step",
+      `difficulty ${header.difficulty} differs from the parent's ${ctx.parentDifficulty} by more than 2`,
+    );
   }
   if (header.difficulty !== ctx.scheduledDifficulty) {
     bad("bad-diff", `difficulty ${header.difficulty} is not the scheduled ${ctx.scheduledDifficulty}`);
   }
   const mtp = medianTimePast(ctx.ancestorTimestamps);
-  if (header.timestamp <= mtp) bad("time-too-old", `timestamp ${header.timestamp} is not above median-time-past ${mtp}`);
+  if (header.timestamp <= mtp)
+    bad("time-too-old", `timestamp ${header.timestamp} is not above median-time-past ${mtp}`);
 }
 
 /**
@@ -90,11 +101,13 @@ export function checkBlock(
   const txids = new Set<string>();
   const checked: CheckedTransaction[] = [];
   for (const [i, tx] of txs.entries()) {
-    if (tx.timestamp > block.header.timestamp) bad("tx-time-after-block", `transaction ${i} is dated after its block`);
+    if (tx.timestamp > block.header.timestamp)
+      bad("tx-time-after-block", `transaction ${i} is dated after its block`);
     checked.push(checkTransaction(tx, opts));
     if (txids.has(tx.txid)) bad("duplicate-txid", `transaction ${i} repeats txid ${tx.txid}`);
     txids.add(tx.txid);
   }
-  if (merkleRoot(txs.map((t) => t.txid)) !== block.header.merkleRoot) bad("bad-merkle-root", "merkle root does not match the transactions");
+  if (merkleRoot(txs.map((t) => t.txid)) !== block.header.merkleRoot)
+    bad("bad-merkle-root", "merkle root does not match the transactions");
   return checked;
 }

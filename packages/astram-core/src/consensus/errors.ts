@@ -3,7 +3,10 @@
  * (invalid but possibly honest, e.g. a tx spending an output the node does not know yet) or
  * "ban" (provably invalid: the score is added to the peer's ban score; 100 bans).
  */
-export type PeerAction = { readonly kind: "ignore" } | { readonly kind: "reject" } | { readonly kind: "ban"; readonly score: number };
+export type PeerAction =
+  | { readonly kind: "ignore" }
+  | { readonly kind: "reject" }
+  | { readonly kind: "ban"; readonly score: number };
 
 export const IGNORE: PeerAction = { kind: "ignore" };
 export const REJECT: PeerAction = { kind: "reject" };

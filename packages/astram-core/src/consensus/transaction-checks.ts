@@ -12,7 +12,13 @@ import {
 } from "../primitives/transaction.js";
 import { outPointKey } from "../primitives/utxo.js";
 import { ban, VerifyError } from "./errors.js";
-import { MAX_FUTURE_DRIFT_SECONDS, MAX_TX_INPUTS, MAX_TX_OUTPUTS, MAX_TX_SIZE, MIN_OUTPUT_VALUE } from "./params.js";
+import {
+  MAX_FUTURE_DRIFT_SECONDS,
+  MAX_TX_INPUTS,
+  MAX_TX_OUTPUTS,
+  MAX_TX_SIZE,
+  MIN_OUTPUT_VALUE,
+} from "./params.js";
 
 const ETH_HASH_RE = /^0x[0-9a-f]{64}$/;
 
@@ -39,20 +45,28 @@ export function checkTransaction(
   opts: { now: number; chainId: number; skipSignatures?: boolean },
 ): CheckedTransaction {
   if (!isHash64(tx.txid)) bad("bad-txid-format", "txid must be 64 lowercase hex characters");
-  if (!ETH_HASH_RE.test(tx.ethHash)) bad("bad-eth-hash-format", "eth_hash must be 0x + 64 lowercase hex characters");
+  if (!ETH_HASH_RE.test(tx.ethHash))
+    bad("bad-eth-hash-format", "eth_hash must be 0x + 64 lowercase hex characters");
   const size = transactionSize(tx);
   if (size > MAX_TX_SIZE) bad("tx-too-large", `transaction is ${size} bytes, the limit is ${MAX_TX_SIZE}`);
-  if (tx.inputs.length > MAX_TX_INPUTS) bad("too-many-inputs", `${tx.inputs.length} inputs, the limit is ${MAX_TX_INPUTS}`);
-  if (tx.outputs.length > MAX_TX_OUTPUTS) bad("too-many-outputs", `${tx.outputs.length} outputs, the limit is ${MAX_TX_OUTPUTS}`);
+  if (tx.inputs.length > MAX_TX_INPUTS)
+    bad("too-many-inputs", `${tx.inputs.length} inputs, the limit is ${MAX_TX_INPUTS}`);
+  if (tx.outputs.length > MAX_TX_OUTPUTS)
+    bad("too-many-outputs", `${tx.outputs.length} outputs, the limit is ${MAX_TX_OUTPUTS}`);
   if (tx.outputs.length === 0) bad("no-outputs", "a transaction needs at least one output");
   if (tx.timestamp > opts.now + MAX_FUTURE_DRIFT_SECONDS) {
-    throw new VerifyError("tx-time-too-new", "transaction timestamp is more than 2 hours in the future", ban(0));
+    throw new VerifyError(
+      "tx-time-too-new",
+      "transaction timestamp is more than 2 hours in the future",
+      ban(0),
+    );
   }
 
   const coinbase = isCoinbase(tx);
   for (const [i, o] of tx.outputs.entries()) {
     if (!isAddress(o.to)) bad("bad-output-address", `output ${i} address is not 0x + 40 lowercase hex`);
-    if (!coinbase && o.amount < MIN_OUTPUT_VALUE) bad("dust-output", `output ${i} is below the 1 Twei minimum`);
+    if (!coinbase && o.amount < MIN_OUTPUT_VALUE)
+      bad("dust-output", `output ${i} is below the 1 Twei minimum`);
   }
 
   const seen = new Set<string>();
@@ -69,7 +83,8 @@ export function checkTransaction(
 
   const preimage = transactionPreimage(tx);
   if (txidOfPreimage(preimage) !== tx.txid) bad("bad-txid", "txid does not match the transaction's contents");
-  if (ethHashOfPreimage(preimage) !== tx.ethHash) bad("bad-eth-hash", "eth_hash does not match the transaction's contents");
+  if (ethHashOfPreimage(preimage) !== tx.ethHash)
+    bad("bad-eth-hash", "eth_hash does not match the transaction's contents");
 
   const checked: CheckedTransaction = { tx, size, preimage };
   if (coinbase) return checked;
@@ -83,7 +98,10 @@ export function checkTransaction(
  * pubkey over SHA-256(preimage); an `eth:` signature must be a valid Ethereum transfer binding the
  * outputs. No signature form is accepted without a check.
  */
-export function verifyTransactionSignatures(checked: CheckedTransaction, chainId: number): CheckedTransaction {
+export function verifyTransactionSignatures(
+  checked: CheckedTransaction,
+  chainId: number,
+): CheckedTransaction {
   const { tx } = checked;
   if (isEthSignature(tx.inputs[0]?.signature)) {
     return { ...checked, eth: verifyEthSignedTransaction(tx, chainId) };
@@ -94,7 +112,8 @@ export function verifyTransactionSignatures(checked: CheckedTransaction, chainId
   for (const [i, input] of tx.inputs.entries()) {
     const sig = input.signature!;
     if (isEthSignature(sig)) bad("mixed-signatures", `input ${i} mixes eth: and native signatures`);
-    if (!isLowerHex(sig, 128)) bad("bad-signature-format", `input ${i} signature must be 128 lowercase hex characters`);
+    if (!isLowerHex(sig, 128))
+      bad("bad-signature-format", `input ${i} signature must be 128 lowercase hex characters`);
     const pair = input.pubkey + sig;
     if (verified.has(pair)) continue;
     if (!verifyDigest(hexToBytes(sig), digest, hexToBytes(input.pubkey))) {

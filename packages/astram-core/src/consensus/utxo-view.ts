@@ -95,7 +95,8 @@ export function checkTransactionInputs(
   missingAction = REJECT,
 ): ConnectedTransaction {
   const { tx } = checked;
-  if (isCoinbase(tx)) throw new VerifyError("unexpected-coinbase", "only the first transaction of a block may have no inputs");
+  if (isCoinbase(tx))
+    throw new VerifyError("unexpected-coinbase", "only the first transaction of a block may have no inputs");
   if (view.hasTransaction(tx.txid)) {
     throw new VerifyError("duplicate-txid", `transaction ${tx.txid} is already in the chain`, REJECT);
   }
@@ -104,28 +105,47 @@ export function checkTransactionInputs(
   for (const [i, input] of tx.inputs.entries()) {
     const utxo = view.getUtxo(input);
     if (!utxo) {
-      throw new VerifyError("missing-or-spent-input", `input ${i} (${input.txid}:${input.vout}) is missing or already spent`, missingAction);
+      throw new VerifyError(
+        "missing-or-spent-input",
+        `input ${i} (${input.txid}:${input.vout}) is missing or already spent`,
+        missingAction,
+      );
     }
     const owner = addressFromPublicKeyHex(input.pubkey);
-    if (owner === undefined) throw new VerifyError("bad-input-pubkey", `input ${i} pubkey is not a valid secp256k1 key`);
-    if (owner !== utxo.to) throw new VerifyError("not-owner", `input ${i} spends an output owned by ${utxo.to}, not by ${owner}`);
+    if (owner === undefined)
+      throw new VerifyError("bad-input-pubkey", `input ${i} pubkey is not a valid secp256k1 key`);
+    if (owner !== utxo.to)
+      throw new VerifyError("not-owner", `input ${i} spends an output owned by ${utxo.to}, not by ${owner}`);
     spent.push(utxo);
     inputSum += utxo.amount;
   }
   const outputSum = totalOutput(tx);
-  if (outputSum > inputSum) throw new VerifyError("outputs-exceed-inputs", `outputs ${outputSum} exceed inputs ${inputSum}`);
+  if (outputSum > inputSum)
+    throw new VerifyError("outputs-exceed-inputs", `outputs ${outputSum} exceed inputs ${inputSum}`);
   const fee = inputSum - outputSum;
   const required = minFee(checked.size);
   if (fee < required) {
-    throw new VerifyError("fee-too-low", `fee ${fee} is below the minimum ${required} for ${checked.size} bytes`, ban(0));
+    throw new VerifyError(
+      "fee-too-low",
+      `fee ${fee} is below the minimum ${required} for ${checked.size} bytes`,
+      ban(0),
+    );
   }
   let ethSender: string | undefined;
   if (checked.eth) {
     const eth = checked.eth;
-    if (fee !== eth.fee) throw new VerifyError("eth-tx-fee", `fee ${fee} differs from the ${eth.fee} the Ethereum transaction authorises`);
+    if (fee !== eth.fee)
+      throw new VerifyError(
+        "eth-tx-fee",
+        `fee ${fee} differs from the ${eth.fee} the Ethereum transaction authorises`,
+      );
     const expected = view.ethNonce(eth.sender);
     if (eth.nonce !== BigInt(expected)) {
-      throw new VerifyError("eth-tx-nonce", `Ethereum nonce ${eth.nonce} is not the sender's next nonce ${expected}`, REJECT);
+      throw new VerifyError(
+        "eth-tx-nonce",
+        `Ethereum nonce ${eth.nonce} is not the sender's next nonce ${expected}`,
+        REJECT,
+      );
     }
     ethSender = eth.sender;
   }
@@ -159,7 +179,10 @@ export function connectBlockTransactions(
     const c = checked[i]!;
     for (const input of c.tx.inputs) {
       if (overlay.isSpentHere(input)) {
-        throw new VerifyError("double-spend-in-block", `${input.txid}:${input.vout} is spent twice in the block`);
+        throw new VerifyError(
+          "double-spend-in-block",
+          `${input.txid}:${input.vout} is spent twice in the block`,
+        );
       }
     }
     const connected = checkTransactionInputs(c, overlay, ban(100));

@@ -19,7 +19,8 @@ export function isAddress(s: string): boolean {
  */
 export function parseAddress(s: string): Address {
   const t = s.trim();
-  if (!ANY_CASE_ADDRESS_RE.test(t)) throw new TypeError(`not an address: "${s}" (expected 0x + 40 hex digits)`);
+  if (!ANY_CASE_ADDRESS_RE.test(t))
+    throw new TypeError(`not an address: "${s}" (expected 0x + 40 hex digits)`);
   const lower = t.toLowerCase();
   const body = t.slice(2);
   const mixed = body !== body.toLowerCase() && body !== body.toUpperCase();

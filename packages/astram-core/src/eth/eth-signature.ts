@@ -1,9 +1,9 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { Transaction as EthTransaction } from "micro-eth-signer";
+import { VerifyError } from "../consensus/errors.js";
 import { bytesToHex, hexToBytes } from "../crypto/hex.js";
 import { normalizePublicKey } from "../crypto/keys.js";
-import type { Transaction, TransactionOutput } from "../primitives/transaction.js";
-import { VerifyError } from "../consensus/errors.js";
+import { createTransaction, type Transaction, type TransactionOutput } from "../primitives/transaction.js";
 
 /**
  * Transactions sent through the Ethereum JSON-RPC (MetaMask, ethers, viem) carry the raw signed
@@ -71,12 +71,17 @@ export function parseEthTransfer(rawHex: string, chainId: number): EthAuthorizat
     r?: bigint;
     s?: bigint;
   };
-  if (raw.chainId === undefined || raw.chainId === 0n) fail("eth-tx-no-chain-id", "pre-EIP-155 transactions are replayable across chains and not accepted");
-  if (raw.chainId !== BigInt(chainId)) fail("eth-tx-chain-id", `chain id ${raw.chainId} is not this network's ${chainId}`);
+  if (raw.chainId === undefined || raw.chainId === 0n)
+    fail("eth-tx-no-chain-id", "pre-EIP-155 transactions are replayable across chains and not accepted");
+  if (raw.chainId !== BigInt(chainId))
+    fail("eth-tx-chain-id", `chain id ${raw.chainId} is not this network's ${chainId}`);
   if (!raw.to || raw.to === "0x") fail("eth-tx-contract-creation", "contract creation is not supported");
-  if (raw.data !== "0x" && raw.data !== "") fail("eth-tx-data", "transactions with call data are not supported");
-  if (raw.accessList && raw.accessList.length > 0) fail("eth-tx-access-list", "access lists are not supported");
-  if (raw.s === undefined || raw.s > HALF_N) fail("eth-tx-high-s", "signature s value is not in the lower half order");
+  if (raw.data !== "0x" && raw.data !== "")
+    fail("eth-tx-data", "transactions with call data are not supported");
+  if (raw.accessList && raw.accessList.length > 0)
+    fail("eth-tx-access-list", "access lists are not supported");
+  if (raw.s === undefined || raw.s > HALF_N)
+    fail("eth-tx-high-s", "signature s value is not in the lower half order");
   let sender: { publicKey: string; address: string };
   try {
     sender = tx.recoverSender();
@@ -109,16 +114,49 @@ export function verifyEthSignedTransaction(tx: Transaction, chainId: number): Et
   const signature = first!.signature!;
   const auth = parseEthTransfer(signature.slice(ETH_SIGNATURE_PREFIX.length), chainId);
   for (const input of tx.inputs) {
-    if (input.signature !== signature) fail("eth-tx-mixed-signatures", "all inputs must carry the same eth: signature");
-    if (input.pubkey !== auth.publicKey) fail("eth-tx-pubkey", "input pubkey is not the key that signed the Ethereum transaction");
+    if (input.signature !== signature)
+      fail("eth-tx-mixed-signatures", "all inputs must carry the same eth: signature");
+    if (input.pubkey !== auth.publicKey)
+      fail("eth-tx-pubkey", "input pubkey is not the key that signed the Ethereum transaction");
   }
-  if (signature !== ETH_SIGNATURE_PREFIX + auth.raw) fail("eth-tx-noncanonical", "eth: signature must be lowercase 0x-prefixed hex");
+  if (signature !== ETH_SIGNATURE_PREFIX + auth.raw)
+    fail("eth-tx-noncanonical", "eth: signature must be lowercase 0x-prefixed hex");
   const outs: readonly TransactionOutput[] = tx.outputs;
   const pay = outs[0];
   if (!pay || pay.to !== auth.to || pay.amount !== auth.value) {
     fail("eth-tx-outputs", "the first output must pay the Ethereum transaction's recipient its exact value");
   }
-  if (outs.length > 2) fail("eth-tx-outputs", "an Ethereum transfer has at most a payment and a change output");
-  if (outs.length === 2 && outs[1]!.to !== auth.sender) fail("eth-tx-outputs", "the second output must be change to the sender");
+  if (outs.length > 2)
+    fail("eth-tx-outputs", "an Ethereum transfer has at most a payment and a change output");
+  if (outs.length === 2 && outs[1]!.to !== auth.sender)
+    fail("eth-tx-outputs", "the second output must be change to the sender");
   return auth;
+}
+
+/**
+ * Builds the UTXO transaction an Ethereum transfer authorises, spending `inputs` (the sender's
+ * outputs, chosen by the caller): [to: value] plus change to the sender when positive.
+ * Throws VerifyError when the inputs do not cover value + fee.
+ */
+export function buildEthTransferTransaction(
+  auth: EthAuthorization,
+  inputs: readonly { txid: string; vout: number; amount: bigint }[],
+  timestamp: number,
+): Transaction {
+  const total = inputs.reduce((s, u) => s + u.amount, 0n);
+  const change = total - auth.value - auth.fee;
+  if (change < 0n) {
+    throw new VerifyError(
+      "insufficient-funds",
+      `inputs of ${total} do not cover value ${auth.value} + fee ${auth.fee}`,
+    );
+  }
+  const signature = ETH_SIGNATURE_PREFIX + auth.raw;
+  const outputs: TransactionOutput[] = [{ to: auth.to, amount: auth.value }];
+  if (change > 0n) outputs.push({ to: auth.sender, amount: change });
+  return createTransaction({
+    inputs: inputs.map((u) => ({ txid: u.txid, vout: u.vout, pubkey: auth.publicKey, signature })),
+    outputs,
+    timestamp,
+  });
 }

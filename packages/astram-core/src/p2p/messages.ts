@@ -3,7 +3,13 @@ import { BincodeReader } from "../codec/reader.js";
 import { BincodeWriter } from "../codec/writer.js";
 import { bytesToHex } from "../crypto/hex.js";
 import { type Block, type BlockJSON, blockToJSON, readBlock, writeBlock } from "../primitives/block.js";
-import { type BlockHeader, type BlockHeaderJSON, blockHeaderToJSON, readBlockHeader, writeBlockHeader } from "../primitives/header.js";
+import {
+  type BlockHeader,
+  type BlockHeaderJSON,
+  blockHeaderToJSON,
+  readBlockHeader,
+  writeBlockHeader,
+} from "../primitives/header.js";
 import {
   readTransaction,
   type Transaction,
@@ -38,7 +44,11 @@ export type P2pMessage =
   | { readonly type: "HandshakeAck"; readonly info: HandshakeInfo }
   | { readonly type: "Version"; readonly version: string; readonly height: number }
   | { readonly type: "VerAck" }
-  | { readonly type: "GetHeaders"; readonly locatorHashes: readonly Uint8Array[]; readonly stopHash?: Uint8Array | undefined }
+  | {
+      readonly type: "GetHeaders";
+      readonly locatorHashes: readonly Uint8Array[];
+      readonly stopHash?: Uint8Array | undefined;
+    }
   | { readonly type: "Headers"; readonly headers: readonly BlockHeader[] }
   | { readonly type: "Inv"; readonly objectType: InventoryType; readonly hashes: readonly Uint8Array[] }
   | { readonly type: "GetData"; readonly objectType: InventoryType; readonly hashes: readonly Uint8Array[] }
@@ -81,7 +91,8 @@ function readHandshakeInfo(r: BincodeReader): HandshakeInfo {
   return { protocolVersion, softwareVersion, supportedFeatures, networkId, chainId, height, listeningPort };
 }
 
-const writeHashList = (w: BincodeWriter, hashes: readonly Uint8Array[]) => w.vec(hashes, (w2, h) => w2.bytes(h));
+const writeHashList = (w: BincodeWriter, hashes: readonly Uint8Array[]) =>
+  w.vec(hashes, (w2, h) => w2.bytes(h));
 const readHashList = (r: BincodeReader, what: string) => r.vec((r2) => r2.bytes("hash"), 1, what);
 
 export function writeP2pMessage(w: BincodeWriter, m: P2pMessage): void {
@@ -175,7 +186,9 @@ export function isCodecError(e: unknown): e is CodecError {
 }
 
 /** A JSON view of a message for logs and debugging (hashes as hex). */
-export function p2pMessageToJSON(m: P2pMessage):
+export function p2pMessageToJSON(
+  m: P2pMessage,
+):
   | { type: P2pMessageType; [k: string]: unknown }
   | { type: "Block"; block: BlockJSON }
   | { type: "Tx"; tx: TransactionJSON }

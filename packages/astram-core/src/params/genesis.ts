@@ -1,8 +1,8 @@
-import { keccak256 } from "../crypto/hash.js";
-import { bytesToHex } from "../crypto/hex.js";
+import { MIN_BLOCK_TIMESTAMP } from "../consensus/params.js";
 import { meetsDifficulty } from "../consensus/pow.js";
 import { blockReward } from "../consensus/reward.js";
-import { MIN_BLOCK_TIMESTAMP } from "../consensus/params.js";
+import { keccak256 } from "../crypto/hash.js";
+import { bytesToHex } from "../crypto/hex.js";
 import { assembleBlock, type Block } from "../primitives/block.js";
 import { blockHeaderHash } from "../primitives/header.js";
 import { createCoinbase } from "../primitives/transaction.js";
@@ -22,9 +22,18 @@ export function genesisPayoutAddress(networkId: string): string {
 
 /** The genesis block of a network for a given nonce (hash computed, PoW not checked). */
 export function buildGenesisBlock(networkId: string, nonce: bigint): Block {
-  const coinbase = createCoinbase([{ to: genesisPayoutAddress(networkId), amount: blockReward(0) }], GENESIS_TIMESTAMP);
+  const coinbase = createCoinbase(
+    [{ to: genesisPayoutAddress(networkId), amount: blockReward(0) }],
+    GENESIS_TIMESTAMP,
+  );
   return assembleBlock(
-    { index: 0, previousHash: ZERO_HASH, timestamp: GENESIS_TIMESTAMP, nonce, difficulty: GENESIS_DIFFICULTY },
+    {
+      index: 0,
+      previousHash: ZERO_HASH,
+      timestamp: GENESIS_TIMESTAMP,
+      nonce,
+      difficulty: GENESIS_DIFFICULTY,
+    },
     [coinbase],
   );
 }

@@ -71,9 +71,17 @@ export function assembleBlock(
 }
 
 export function blockToJSON(b: Block): BlockJSON {
-  return { header: blockHeaderToJSON(b.header), transactions: b.transactions.map(transactionToJSON), hash: b.hash };
+  return {
+    header: blockHeaderToJSON(b.header),
+    transactions: b.transactions.map(transactionToJSON),
+    hash: b.hash,
+  };
 }
 
 export function blockFromJSON(j: BlockJSON): Block {
-  return { header: blockHeaderFromJSON(j.header), transactions: j.transactions.map(transactionFromJSON), hash: j.hash };
+  return {
+    header: blockHeaderFromJSON(j.header),
+    transactions: j.transactions.map(transactionFromJSON),
+    hash: j.hash,
+  };
 }

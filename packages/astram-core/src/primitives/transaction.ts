@@ -155,10 +155,7 @@ export function createCoinbase(outputs: readonly TransactionOutput[], timestamp:
  * Signs every input with one key (a transaction spends one owner's coins): each input gets the
  * uncompressed pubkey and the same RFC 6979 low-S signature over SHA-256(preimage).
  */
-export function signTransaction(
-  body: TransactionBody,
-  privateKey: Uint8Array,
-): Transaction {
+export function signTransaction(body: TransactionBody, privateKey: Uint8Array): Transaction {
   const preimage = transactionPreimage(body);
   const signature = bytesToHex(signDigest(signingDigest(preimage), privateKey));
   const pubkey = bytesToHex(publicKeyFromPrivate(privateKey));
@@ -190,7 +187,12 @@ export function transactionToJSON(tx: Transaction): TransactionJSON {
   return {
     txid: tx.txid,
     eth_hash: tx.ethHash,
-    inputs: tx.inputs.map((i) => ({ txid: i.txid, vout: i.vout, pubkey: i.pubkey, signature: i.signature ?? null })),
+    inputs: tx.inputs.map((i) => ({
+      txid: i.txid,
+      vout: i.vout,
+      pubkey: i.pubkey,
+      signature: i.signature ?? null,
+    })),
     outputs: tx.outputs.map((o) => ({ to: o.to, amount: bigintToHex(o.amount) })),
     timestamp: tx.timestamp,
   };
