@@ -140,9 +140,27 @@ export class BincodeWriter {
   }
 
   string(s: string): this {
-    const encoded = utf8.encode(s);
-    this.len(encoded.length);
-    return this.raw(encoded);
+    // Hashes, addresses and hex signatures are ASCII: write them without an intermediate buffer.
+    const n = s.length;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (s.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) {
+      const encoded = utf8.encode(s);
+      this.len(encoded.length);
+      return this.raw(encoded);
+    }
+    this.len(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
+    return this;
   }
 
   option<T>(v: T | undefined | null, write: (w: this, value: T) => void): this {

@@ -1,13 +1,7 @@
 /** Hex helpers. Astram writes lowercase hex without a prefix unless a format says otherwise. */
 
-const HEX_CHARS = "0123456789abcdef";
-const HEX_TABLE: string[] = [];
-for (let i = 0; i < 256; i++) HEX_TABLE.push(HEX_CHARS[i >> 4]! + HEX_CHARS[i & 15]!);
-
 export function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i++) out += HEX_TABLE[bytes[i]!];
-  return out;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 function nibble(code: number): number {

@@ -1,7 +1,6 @@
 import { BincodeReader } from "../codec/reader.js";
 import { BincodeWriter } from "../codec/writer.js";
-import { sha256d } from "../crypto/hash.js";
-import { bytesToHex } from "../crypto/hex.js";
+import { hash } from "node:crypto";
 
 /** A block header. Hashes inside it are 64-char lowercase hex text, as on the wire. */
 export interface BlockHeader {
@@ -59,14 +58,36 @@ export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
 
 /** The fixint encoding that is hashed (172 bytes for well-formed hashes; nonce at offset 160). */
 export function headerHashInput(h: BlockHeader): Uint8Array {
+  if (h.previousHash.length === 64 && h.merkleRoot.length === 64 && isAscii(h.previousHash) && isAscii(h.merkleRoot)) {
+    return fixedHeaderHashInput(h);
+  }
   const w = new BincodeWriter("fixint", HEADER_HASH_INPUT_SIZE);
   writeBlockHeader(w, h);
   return w.finish();
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The common 172-byte layout written directly (hot path of validation and sync). */
+function fixedHeaderHashInput(h: BlockHeader): Uint8Array {
+  const out = Buffer.allocUnsafe(HEADER_HASH_INPUT_SIZE);
+  out.writeBigUInt64LE(BigInt(h.index), 0);
+  out.writeBigUInt64LE(64n, 8);
+  out.write(h.previousHash, 16, "latin1");
+  out.writeBigUInt64LE(64n, 80);
+  out.write(h.merkleRoot, 88, "latin1");
+  out.writeBigInt64LE(BigInt(h.timestamp), 152);
+  out.writeBigUInt64LE(h.nonce, HEADER_NONCE_OFFSET);
+  out.writeUInt32LE(h.difficulty, 168);
+  return new Uint8Array(out.buffer, out.byteOffset, HEADER_HASH_INPUT_SIZE);
+}
+
 /** Block hash: lowercase hex of sha256d(fixint header). */
 export function blockHeaderHash(h: BlockHeader): string {
-  return bytesToHex(sha256d(headerHashInput(h)));
+  return hash("sha256", hash("sha256", headerHashInput(h), "buffer"), "hex");
 }
 
 export function blockHeaderToJSON(h: BlockHeader): BlockHeaderJSON {
