@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { NodeInfo, ProbeFn } from "../src/index.js";
+import { getJson, postJson, startDns, stopAll } from "./helpers.js";
+
+afterEach(stopAll);
+
+/** Fake P2P ports: the probe answers with the latency the test chose for each port. */
+function fakeNet(latencies: Record<number, number>): ProbeFn {
+  return async (_address, port) => {
+    const latencyMs = latencies[port];
+    return latencyMs === undefined ? { ok: false, reason: "ECONNREFUSED" } : { ok: true, latencyMs };
+  };
+}
+
+describe("GET /nodes and /stats", () => {
+  it("filters by min_height, orders by the 0.3/0.2/0.5 server score, truncates to limit", async () => {
+    let t = 1_800_000_000_000;
+    const probe = fakeNet({ 1: 10, 2: 10, 3: 2900, 4: 10 });
+    const { url } = await startDns({ allowPrivate: true, probe, maxNodesPerIp: 16, now: () => t });
+    const reg = (port: number, height: number, version = "0.1.0") =>
+      postJson(`${url}/register`, { port, height, version });
+    await reg(1, 100); // tallest, fast, fresh
+    await reg(2, 50); // fast, fresh
+    await reg(3, 100, "0.2.0"); // tallest but its probe took almost the whole timeout
+    t += 1_800_000; // half the lease passes for the first three
+    await reg(4, 10);
+
+    const all = (await getJson(`${url}/nodes`)).body;
+    expect(all.count).toBe(4);
+    // Scores (max height 100, probe timeout 3 s, max age 3600 s, uptime 0 for all):
+    // 1: 0.3*1 + 0.5*(0.5 + 0.9967)/2 = 0.674;  2: 0.15 + 0.374 = 0.524
+    // 3: 0.3 + 0.5*(0.5 + 0.0333)/2 = 0.433;   4: 0.03 + 0.5*(1 + 0.9967)/2 = 0.529
+    expect((all.nodes as NodeInfo[]).map((n) => n.port)).toEqual([1, 4, 2, 3]);
+
+    const tall = (await getJson(`${url}/nodes?min_height=50`)).body;
+    expect((tall.nodes as NodeInfo[]).map((n) => n.port)).toEqual([1, 2, 3]);
+    const two = (await getJson(`${url}/nodes?limit=2&min_height=50`)).body;
+    expect(two).toMatchObject({ count: 2 });
+    expect((two.nodes as NodeInfo[]).map((n) => n.port)).toEqual([1, 2]);
+    expect((await getJson(`${url}/nodes?min_height=101`)).body).toEqual({ nodes: [], count: 0 });
+    expect((await getJson(`${url}/nodes?limit=0`)).body).toEqual({ nodes: [], count: 0 });
+
+    const stats = await getJson(`${url}/stats`);
+    expect(stats.body).toEqual({
+      node_count: 4,
+      max_height: 100,
+      avg_height: 65,
+      versions: { "0.1.0": 3, "0.2.0": 1 },
+      timestamp: 1_800_001_800,
+    });
+    const health = await getJson(`${url}/health`);
+    expect(health.body).toEqual({ status: "healthy", node_count: 4, timestamp: 1_800_001_800 });
+  });
+
+  it("a health probe refreshes liveness and latency", async () => {
+    let t = 1_800_000_000_000;
+    const latencies: Record<number, number> = { 1: 10, 2: 2990 };
+    const { server, url } = await startDns({ allowPrivate: true, probe: fakeNet(latencies), now: () => t });
+    await postJson(`${url}/register`, { port: 1, height: 5, version: "a" });
+    await postJson(`${url}/register`, { port: 2, height: 5, version: "a" });
+    const order = async () => ((await getJson(`${url}/nodes`)).body.nodes as NodeInfo[]).map((n) => n.port);
+    expect(await order()).toEqual([1, 2]);
+    latencies[1] = 2990;
+    latencies[2] = 10;
+    t += 1000;
+    await server.checkHealth();
+    expect(await order()).toEqual([2, 1]);
+  });
+
+  it("keeps a version called __proto__ as a plain key in /stats", async () => {
+    const { url } = await startDns({ allowPrivate: true, probe: fakeNet({ 1: 1 }) });
+    await postJson(`${url}/register`, { port: 1, height: 5, version: "__proto__" });
+    const stats = await getJson(`${url}/stats`);
+    expect(stats.body.versions).toEqual(JSON.parse('{"__proto__":1}'));
+  });
+
+  it.each(["limit=-1", "limit=abc", "min_height=1.5", "limit=1e3"])(
+    "rejects ?%s with 400 INVALID_QUERY",
+    async (q) => {
+      const { url } = await startDns();
+      const reply = await getJson(`${url}/nodes?${q}`);
+      expect(reply.status).toBe(400);
+      expect(reply.body).toMatchObject({ success: false, code: "INVALID_QUERY" });
+    },
+  );
+});
+
+describe("HTTP surface", () => {
+  it("GET / is plain text; unknown routes 404 and wrong methods 405 as JSON; CORS preflight", async () => {
+    const { url } = await startDns();
+    const root = await fetch(`${url}/`);
+    expect(root.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await root.text()).toBe("Astram DNS Server");
+    const missing = await getJson(`${url}/nope`);
+    expect(missing).toMatchObject({ status: 404, body: { success: false, code: "NOT_FOUND" } });
+    const wrong = await fetch(`${url}/register`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(await wrong.json()).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
+    const pre = await fetch(`${url}/register`, { method: "OPTIONS" });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
+    const head = await fetch(`${url}/stats`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+  });
+});
