@@ -11,7 +11,7 @@ import {
   resolveConfig,
 } from "./config.js";
 import { ConfigError } from "./errors.js";
-import { createJsonLogger } from "./json-logger.js";
+import { createLogger } from "./logger.js";
 import { createDnsServer } from "./server.js";
 
 const HELP_AFTER = `
@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
 
-  const logger = createJsonLogger({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const server = createDnsServer({ ...config, logger });
   try {
     const info = await server.start();

@@ -21,8 +21,7 @@ export {
   normalizeIp,
   parseEndpoint,
 } from "./ip.js";
-export { createJsonLogger } from "./json-logger.js";
-export { LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export type { NodeInfo } from "./node-info.js";
 export { type ProbeFn, type ProbeResult, tcpProbe } from "./probe.js";
 export { RateLimiter } from "./rate-limit.js";

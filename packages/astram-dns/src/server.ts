@@ -6,15 +6,14 @@ import { DnsError } from "./errors.js";
 import { HealthChecker } from "./health.js";
 import { errorBody, readJsonBody, sendEmpty, sendJson, sendText } from "./http-io.js";
 import { formatEndpoint } from "./ip.js";
-import { createJsonLogger } from "./json-logger.js";
-import type { Logger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { type ProbeFn, tcpProbe } from "./probe.js";
 import { RateLimiter } from "./rate-limit.js";
 import { Registrar } from "./register.js";
 import { Registry } from "./registry.js";
 
 export interface DnsServerOptions extends Partial<DnsConfig> {
-  /** A pino logger or anything with its call shape; default: JSON lines on stdout at `logLevel`. */
+  /** A pino logger or anything with its call shape; default: pino, JSON lines on stdout at `logLevel`. */
   logger?: Logger;
   /** Clock in Unix milliseconds (tests move time forward instead of sleeping). */
   now?: () => number;
@@ -46,7 +45,7 @@ export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 1000;
 const MINUTE_MS = 60_000;
 /** Health probes in flight at once during a round. */
-const HEALTH_CONCURRENCY = 8;
+const HEALTH_CONCURRENCY = 32;
 
 const ROUTES: Record<string, readonly string[]> = {
   "/": ["GET", "HEAD"],
@@ -61,7 +60,7 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
   const overrides: Partial<Record<ConfigKey, unknown>> = {};
   for (const key of CONFIG_KEYS) overrides[key] = options[key];
   const config = resolveConfig({ overrides });
-  const logger = options.logger ?? createJsonLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
   const probe = options.probe ?? tcpProbe;
   const maxAgeMs = config.maxAge * 1000;
