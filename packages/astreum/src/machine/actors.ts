@@ -7,15 +7,16 @@
 // ReceiveDeadlockError instead of hanging.
 //
 // `run` returns when the main program finishes; actors still running or waiting stay in the
-// machine and continue during its next `run` (like the reference's daemon threads, they never hold
-// the caller up).
+// machine (like the reference's daemon threads, they never hold the caller up) and continue during
+// its next `run`, where actors that were already runnable get their slices before the new main
+// program.
 import { getHeapStatistics } from "node:v8";
 import { Env } from "./env.js";
 import { ReceiveDeadlockError, ResourceLimitError } from "./errors.js";
 import { Task } from "./evaluator.js";
 import type { Expr, SymbolExpr } from "./expr.js";
 import type { ActorHost, Runtime } from "./runtime.js";
-import { BLOCKED, DONE, FAILED, RUNNABLE, YIELDED } from "./task-state.js";
+import { DONE, FAILED, RUNNABLE, YIELDED } from "./task-state.js";
 
 /** Evaluation steps a task runs before the scheduler looks at the others. */
 const SLICE = 16_384;
@@ -115,7 +116,7 @@ export class Scheduler implements ActorHost {
 
   /** Runs `main` (interleaved with live actors) until it finishes; throws its error if it fails. */
   drive(main: Task): void {
-    this.ready.unshift(main);
+    this.ready.push(main);
     for (;;) {
       if (main.state === DONE) return;
       if (main.state === FAILED) throw main.error;

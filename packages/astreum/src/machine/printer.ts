@@ -59,6 +59,6 @@ function expandList(node: LinkExpr, work: (Expr | string)[]): void {
 
 function child(expr: Expr | null, hash: Uint8Array | null): Expr | string | null {
   if (expr !== null) return expr;
-  if (hash !== null && hash.some((b) => b !== 0)) return `#${toHex(hash)}`;
+  if (hash?.some((b) => b !== 0)) return `#${toHex(hash)}`;
   return null;
 }

@@ -14,7 +14,7 @@ export function add(t: Task): void {
   const a = expectBytes(s.pop()!, "+", "left operand");
   const la = a.size;
   const lb = b.size;
-  t.meter.charge(2 * (la > lb ? la : lb));
+  t.meter.charge(2 * Math.max(la, lb));
   const x = a.int;
   const y = b.int;
   // Both fit a double (NaN otherwise): the sum is exact, at most 2^48 in magnitude.
