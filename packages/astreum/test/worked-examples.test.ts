@@ -48,7 +48,7 @@ describe("facts §5.10 worked examples (Rec column)", () => {
       const want = ex.stack!.map(fromSpec);
       expect(show(stack)).toEqual(show(want));
       expect(stack.length).toBe(want.length);
-      stack.forEach((x, i) => expect(exprEquals(x, want[i]!)).toBe(true));
+      for (const [i, x] of stack.entries()) expect(exprEquals(x, want[i]!)).toBe(true);
     }
     if (ex.meter !== undefined) expect(machine.meter.used).toBe(ex.meter);
   });
