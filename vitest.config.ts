@@ -14,6 +14,7 @@ export default defineConfig({
       "astram-core": src("astram-core"),
       astreum: src("astreum"),
       "astram-dns": src("astram-dns"),
+      "astram-node": src("astram-node"),
     },
   },
   test: {

@@ -1,0 +1,395 @@
+import { EventEmitter } from "node:events";
+import {
+  type Block,
+  blockWork,
+  type CheckedTransaction,
+  checkBlock,
+  checkHeaderContext,
+  connectBlockTransactions,
+  encodeBlock,
+  genesisBlock,
+  MAX_REORG_DEPTH,
+  MEDIAN_TIME_SPAN,
+  type NetworkParams,
+  scheduledDifficulty,
+  VerifyError,
+} from "astram-core";
+import type { ChainStore } from "./chain-store.js";
+import { OrphanPool } from "./orphan-pool.js";
+import type { BlockIndexRecord, BlockStatus } from "./records.js";
+
+/** An in-memory block index entry, linked to its parent. */
+export interface IndexEntry extends BlockIndexRecord {
+  readonly parent: IndexEntry | undefined;
+  status: BlockStatus;
+}
+
+export type AcceptResult =
+  | { readonly status: "connected"; readonly entry: IndexEntry }
+  | { readonly status: "reorganized"; readonly entry: IndexEntry; readonly disconnected: number }
+  | { readonly status: "side-branch"; readonly entry: IndexEntry }
+  | { readonly status: "orphan"; readonly missing: string }
+  | { readonly status: "duplicate" };
+
+/** Emitted after each committed change of the best chain, in order. */
+export interface ChainUpdate {
+  readonly disconnected: readonly Block[];
+  readonly connected: readonly Block[];
+  readonly tip: IndexEntry;
+}
+
+export interface ChainstateEvents {
+  update: [ChainUpdate];
+  "reorg-refused": [{ depth: number; candidate: IndexEntry }];
+  invalid: [{ hash: string; error: VerifyError }];
+}
+
+export interface ChainstateOptions {
+  now?: () => number;
+  orphanLimits?: ConstructorParameters<typeof OrphanPool>[0];
+  onProgress?: (what: string, done: number, total: number) => void;
+}
+
+/**
+ * The chain's brain: a block index of every stored block (any branch), fork choice by most
+ * cumulative work (ties keep the first seen), orphans kept until their parent arrives, and reorgs
+ * that disconnect with undo data and connect the new branch in one atomic store transaction.
+ */
+export class Chainstate extends EventEmitter<ChainstateEvents> {
+  private readonly index = new Map<string, IndexEntry>();
+  /** best[h] = the best-chain entry at height h. */
+  private best: IndexEntry[] = [];
+  readonly orphans: OrphanPool;
+  private readonly now: () => number;
+
+  constructor(
+    readonly store: ChainStore,
+    readonly params: NetworkParams,
+    private readonly opts: ChainstateOptions = {},
+  ) {
+    super();
+    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+    this.orphans = new OrphanPool(opts.orphanLimits, this.now);
+  }
+
+  /** Loads the block index and best chain, creating genesis on an empty store. */
+  init(): void {
+    const total = this.store.indexCount();
+    if (total === 0) {
+      this.createGenesis();
+      return;
+    }
+    const records: BlockIndexRecord[] = [];
+    let n = 0;
+    for (const r of this.store.indexRecords()) {
+      records.push(r);
+      if (++n % 10_000 === 0) this.opts.onProgress?.("loading block index", n, total);
+    }
+    this.opts.onProgress?.("loading block index", n, total);
+    records.sort((a, b) => a.height - b.height);
+    for (const r of records) {
+      const parent = r.height === 0 ? undefined : this.index.get(r.header.previousHash);
+      if (r.height > 0 && !parent) continue; // unreachable record (should not happen): ignore it
+      this.index.set(r.hash, { ...r, parent });
+    }
+    const tipHash = this.store.getTipHash();
+    const tip = tipHash ? this.index.get(tipHash) : undefined;
+    if (!tip) throw new Error("chain store has blocks but no valid tip; run with --reindex");
+    this.best = this.pathFromGenesis(tip);
+    if (this.store.getHashAtHeight(tip.height) !== tip.hash) {
+      throw new Error(`height index disagrees with tip ${tip.hash}; run with --reindex`);
+    }
+  }
+
+  private createGenesis(): void {
+    const block = genesisBlock(this.params);
+    const checked = checkBlock(block, { now: this.now(), chainId: this.params.chainId });
+    const encoded = encodeBlock(block);
+    const entry: IndexEntry = {
+      hash: block.hash,
+      header: block.header,
+      height: 0,
+      chainWork: blockWork(block.header.difficulty),
+      status: "valid",
+      size: encoded.length,
+      txCount: block.transactions.length,
+      parent: undefined,
+    };
+    this.store.transaction(() => {
+      this.store.putBlock(block, entry, encoded);
+      const changes = connectBlockTransactions(block, checked, 0, this.store);
+      this.store.connectBlock(block, 0, changes);
+    });
+    this.index.set(entry.hash, entry);
+    this.best = [entry];
+  }
+
+  get tip(): IndexEntry {
+    return this.best[this.best.length - 1]!;
+  }
+
+  get height(): number {
+    return this.best.length - 1;
+  }
+
+  get genesis(): IndexEntry {
+    return this.best[0]!;
+  }
+
+  getEntry(hash: string): IndexEntry | undefined {
+    return this.index.get(hash);
+  }
+
+  /** Best-chain entry at a height. */
+  atHeight(height: number): IndexEntry | undefined {
+    return this.best[height];
+  }
+
+  isOnBestChain(entry: IndexEntry): boolean {
+    return this.best[entry.height] === entry;
+  }
+
+  /** Known as stored block or orphan. */
+  hasBlock(hash: string): boolean {
+    return this.index.has(hash) || this.orphans.has(hash);
+  }
+
+  get indexSize(): number {
+    return this.index.size;
+  }
+
+  /** The ancestor of `entry` at `height` on entry's own branch. */
+  ancestorAt(entry: IndexEntry, height: number): IndexEntry | undefined {
+    if (height > entry.height || height < 0) return undefined;
+    let cur: IndexEntry | undefined = entry;
+    while (cur && !this.isOnBestChain(cur)) {
+      if (cur.height === height) return cur;
+      cur = cur.parent;
+    }
+    return cur && height <= cur.height ? this.best[height] : undefined;
+  }
+
+  /** The difficulty the schedule requires for a child of `parent`. */
+  nextDifficulty(parent: IndexEntry = this.tip): number {
+    return scheduledDifficulty({
+      height: parent.height + 1,
+      parentDifficulty: parent.header.difficulty,
+      timestampAt: (h) => this.ancestorAt(parent, h)!.header.timestamp,
+      targetSpacing: this.params.targetSpacing,
+    });
+  }
+
+  /** Timestamps of up to 11 ancestors, starting at `entry`. */
+  ancestorTimestamps(entry: IndexEntry): number[] {
+    const out: number[] = [];
+    for (let cur: IndexEntry | undefined = entry; cur && out.length < MEDIAN_TIME_SPAN; cur = cur.parent) {
+      out.push(cur.header.timestamp);
+    }
+    return out;
+  }
+
+  /** A block locator of the best chain: the last 10 hashes, then exponentially sparser, then genesis. */
+  locator(from: IndexEntry = this.tip): string[] {
+    const out: string[] = [];
+    let step = 1;
+    let h = from.height;
+    while (h > 0) {
+      out.push(this.ancestorAt(from, h)!.hash);
+      if (out.length >= 10) step *= 2;
+      h -= step;
+    }
+    out.push(this.genesis.hash);
+    return out;
+  }
+
+  /**
+   * Validates and stores a block from any source. Throws VerifyError for an invalid block (nothing
+   * changes); returns what happened otherwise. Orphans waiting for this block are processed after.
+   */
+  acceptBlock(block: Block, encoded?: Uint8Array): AcceptResult {
+    const result = this.acceptOne(block, encoded);
+    if (result.status === "connected" || result.status === "reorganized" || result.status === "side-branch") {
+      this.processOrphans(block.hash);
+    }
+    return result;
+  }
+
+  private acceptOne(block: Block, encoded?: Uint8Array): AcceptResult {
+    const known = this.index.get(block.hash);
+    if (known) {
+      if (known.status === "invalid") throw new VerifyError("known-invalid", `block ${block.hash} is known invalid`);
+      return { status: "duplicate" };
+    }
+    if (this.orphans.has(block.hash)) return { status: "duplicate" };
+    const bytes = encoded ?? encodeBlock(block);
+    const checked = checkBlock(block, { now: this.now(), chainId: this.params.chainId, encodedSize: bytes.length });
+
+    if (block.header.index === 0) throw new VerifyError("bad-genesis", "a second genesis block is not accepted");
+    const parent = this.index.get(block.header.previousHash);
+    if (!parent) {
+      this.orphans.add(block, bytes.length);
+      return { status: "orphan", missing: this.orphans.missingRoot(block.hash) ?? block.header.previousHash };
+    }
+    if (parent.status === "invalid") {
+      throw new VerifyError("bad-prevblk", `parent ${parent.hash} is known invalid`);
+    }
+    checkHeaderContext(block.header, {
+      parentHash: parent.hash,
+      parentHeight: parent.height,
+      parentDifficulty: parent.header.difficulty,
+      ancestorTimestamps: this.ancestorTimestamps(parent),
+      scheduledDifficulty: this.nextDifficulty(parent),
+    });
+
+    const entry: IndexEntry = {
+      hash: block.hash,
+      header: block.header,
+      height: parent.height + 1,
+      chainWork: parent.chainWork + blockWork(block.header.difficulty),
+      status: "stored",
+      size: bytes.length,
+      txCount: block.transactions.length,
+      parent,
+    };
+
+    if (parent === this.tip) {
+      // Extends the best chain: store and connect in one transaction.
+      try {
+        this.store.transaction(() => {
+          this.store.putBlock(block, { ...entry, status: "valid" }, bytes);
+          this.connectInTxn(block, checked, entry.height);
+        });
+      } catch (e) {
+        if (e instanceof VerifyError) this.rememberInvalid(block, entry, bytes, e);
+        throw e;
+      }
+      entry.status = "valid";
+      this.index.set(entry.hash, entry);
+      this.best.push(entry);
+      this.emit("update", { disconnected: [], connected: [block], tip: entry });
+      return { status: "connected", entry };
+    }
+
+    this.store.transaction(() => this.store.putBlock(block, entry, bytes));
+    this.index.set(entry.hash, entry);
+    if (entry.chainWork <= this.tip.chainWork) return { status: "side-branch", entry };
+    const outcome = this.activate(entry, new Map([[block.hash, { block, checked }]]));
+    return outcome;
+  }
+
+  /** Connects orphans that were waiting for `parentHash`, breadth first. */
+  private processOrphans(parentHash: string): void {
+    const queue = [parentHash];
+    while (queue.length > 0) {
+      for (const child of this.orphans.takeChildren(queue.shift()!)) {
+        try {
+          const r = this.acceptOne(child);
+          if (r.status !== "duplicate" && r.status !== "orphan") queue.push(child.hash);
+        } catch (e) {
+          if (!(e instanceof VerifyError)) throw e;
+          this.emit("invalid", { hash: child.hash, error: e });
+        }
+      }
+    }
+  }
+
+  private connectInTxn(block: Block, checked: readonly CheckedTransaction[], height: number): void {
+    const changes = connectBlockTransactions(block, checked, height, this.store);
+    this.store.connectBlock(block, height, changes);
+  }
+
+  private rememberInvalid(block: Block, entry: IndexEntry, bytes: Uint8Array, error: VerifyError): void {
+    if (error.action.kind === "ignore") return;
+    entry.status = "invalid";
+    this.store.transaction(() => this.store.putBlock(block, entry, bytes));
+    this.index.set(entry.hash, entry);
+    this.emit("invalid", { hash: block.hash, error });
+  }
+
+  /** Switches the best chain to end at `target` (more work than the tip). */
+  private activate(
+    target: IndexEntry,
+    known: Map<string, { block: Block; checked: readonly CheckedTransaction[] }>,
+  ): AcceptResult {
+    const oldTip = this.tip;
+    let fork: IndexEntry = target;
+    const connectPath: IndexEntry[] = [];
+    while (!this.isOnBestChain(fork)) {
+      connectPath.push(fork);
+      fork = fork.parent!;
+    }
+    connectPath.reverse();
+    const depth = oldTip.height - fork.height;
+    if (depth > MAX_REORG_DEPTH) {
+      this.emit("reorg-refused", { depth, candidate: target });
+      return { status: "side-branch", entry: target };
+    }
+
+    const disconnected: Block[] = [];
+    const connected: Block[] = [];
+    let failing: { entry: IndexEntry; block: Block; error: VerifyError } | undefined;
+    try {
+      this.store.transaction(() => {
+        for (let e = oldTip; e !== fork; e = e.parent!) {
+          const block = this.store.getBlock(e.hash)!;
+          this.store.disconnectBlock(block, e.height, e.parent!.hash);
+          disconnected.push(block);
+        }
+        for (const e of connectPath) {
+          const cached = known.get(e.hash);
+          const block = cached?.block ?? this.store.getBlock(e.hash)!;
+          // Stored blocks passed the context-free checks when they arrived; signatures need no re-check.
+          const checked =
+            cached?.checked ??
+            checkBlock(block, { now: Number.MAX_SAFE_INTEGER, chainId: this.params.chainId, skipSignatures: true });
+          try {
+            this.connectInTxn(block, checked, e.height);
+          } catch (err) {
+            if (err instanceof VerifyError) failing = { entry: e, block, error: err };
+            throw err;
+          }
+          this.store.putIndexRecord({ ...e, status: "valid" });
+          connected.push(block);
+        }
+      });
+    } catch (err) {
+      if (!(err instanceof VerifyError) || !failing) throw err;
+      // The transaction rolled back; the old chain stands. Remember the bad block and look again.
+      const { entry, block, error } = failing;
+      this.rememberInvalid(block, entry, encodeBlock(block), error);
+      const next = this.bestCandidate();
+      if (next && next.chainWork > this.tip.chainWork) this.activate(next, known);
+      if (entry === target) throw error;
+      return { status: "side-branch", entry: target };
+    }
+
+    for (const e of connectPath) e.status = "valid";
+    this.best = this.best.slice(0, fork.height + 1).concat(connectPath);
+    this.emit("update", { disconnected, connected, tip: target });
+    return depth === 0 ? { status: "connected", entry: target } : { status: "reorganized", entry: target, disconnected: depth };
+  }
+
+  /** The stored entry with the most work whose branch has no known-invalid block. */
+  private bestCandidate(): IndexEntry | undefined {
+    let best: IndexEntry | undefined;
+    for (const e of this.index.values()) {
+      if (best && e.chainWork <= best.chainWork) continue;
+      let ok = true;
+      for (let cur: IndexEntry | undefined = e; cur && !this.isOnBestChain(cur); cur = cur.parent) {
+        if (cur.status === "invalid") {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) best = e;
+    }
+    return best;
+  }
+
+  private pathFromGenesis(tip: IndexEntry): IndexEntry[] {
+    const path: IndexEntry[] = [];
+    for (let cur: IndexEntry | undefined = tip; cur; cur = cur.parent) path.push(cur);
+    return path.reverse();
+  }
+}
+

@@ -1,0 +1,14 @@
+// astram-node: the Astram full node as a library (the CLI is cli.ts).
+export * from "./chain/chain-store.js";
+export * from "./chain/chainstate.js";
+export * from "./chain/layout.js";
+export * from "./chain/orphan-pool.js";
+export * from "./chain/records.js";
+export * from "./config/load-config.js";
+export * from "./config/settings.js";
+export * from "./log.js";
+export * from "./mempool/mempool.js";
+export * from "./mining/block-template.js";
+export * from "./mining/miner.js";
+export * from "./node.js";
+export * from "./util/datadir-lock.js";

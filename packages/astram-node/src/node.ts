@@ -1,0 +1,127 @@
+import { type NetworkParams, selectNetwork } from "astram-core";
+import type { Logger } from "pino";
+import { Chainstate } from "./chain/chainstate.js";
+import { ChainStore } from "./chain/chain-store.js";
+import type { NodeSettings } from "./config/settings.js";
+import { createLogger } from "./log.js";
+import { Mempool, type MempoolLimits } from "./mempool/mempool.js";
+import { formatHashrate, Miner } from "./mining/miner.js";
+
+export interface NodeOptions {
+  settings: NodeSettings;
+  log?: Logger;
+  /** Clock in Unix seconds (tests may move it). */
+  now?: () => number;
+  mempoolLimits?: Partial<MempoolLimits>;
+}
+
+/** The network parameters the settings select (network name, custom id and chain id). */
+export function networkFromSettings(s: NodeSettings): NetworkParams {
+  return selectNetwork({
+    ASTRAM_NETWORK: s.network,
+    ASTRAM_NETWORK_ID: s.networkId,
+    ASTRAM_CHAIN_ID: s.chainId === undefined ? undefined : String(s.chainId),
+  });
+}
+
+/**
+ * An Astram full node: chain store, chainstate, mempool and miner, with a start()/stop() lifecycle.
+ * Services (P2P, HTTP API, JSON-RPC) attach to it.
+ */
+export class AstramNode {
+  readonly params: NetworkParams;
+  readonly log: Logger;
+  readonly now: () => number;
+  store!: ChainStore;
+  chain!: Chainstate;
+  mempool!: Mempool;
+  miner: Miner | undefined;
+  readonly startedAt = Date.now();
+  private started = false;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly services: { name: string; start(): Promise<void>; stop(): Promise<void> }[] = [];
+
+  constructor(readonly options: NodeOptions) {
+    this.params = networkFromSettings(options.settings);
+    this.log = options.log ?? createLogger(options.settings.logLevel);
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  get settings(): NodeSettings {
+    return this.options.settings;
+  }
+
+  /** Registers a service started after the chain is loaded and stopped before it closes. */
+  addService(service: { name: string; start(): Promise<void>; stop(): Promise<void> }): void {
+    this.services.push(service);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    const s = this.settings;
+    this.log.info({ network: this.params.networkId, chainId: this.params.chainId, dataDir: s.dataDir }, "starting Astram node");
+    this.store = ChainStore.open(s.dataDir, this.params.networkId);
+    try {
+      this.chain = new Chainstate(this.store, this.params, {
+        now: this.now,
+        onProgress: (what, done, total) => this.log.info({ done, total }, `${what}: ${done}/${total}`),
+      });
+      this.chain.init();
+    } catch (e) {
+      await this.store.close();
+      throw e;
+    }
+    this.mempool = new Mempool(this.store, { chainId: this.params.chainId, now: this.now, limits: this.options.mempoolLimits });
+    this.chain.on("update", (u) => {
+      for (const b of u.connected) this.mempool.removeForBlock(b.transactions);
+      if (u.disconnected.length > 0) {
+        const back = this.mempool.readmit(u.disconnected.flatMap((b) => b.transactions.slice(1)).reverse());
+        this.log.warn({ disconnected: u.disconnected.length, connected: u.connected.length, readmitted: back, tip: u.tip.hash }, "chain reorganized");
+      }
+      this.log.info({ height: u.tip.height, hash: u.tip.hash, txs: u.connected.at(-1)?.transactions.length }, "new tip");
+      this.miner?.notify();
+    });
+    this.chain.on("reorg-refused", ({ depth, candidate }) =>
+      this.log.warn({ depth, candidate: candidate.hash }, "refused a reorg deeper than 100 blocks"),
+    );
+    this.chain.on("invalid", ({ hash, error }) => this.log.warn({ hash, code: error.code, reason: error.reason }, "invalid block"));
+    this.log.info({ height: this.chain.height, tip: this.chain.tip.hash, utxos: this.store.utxoCount() }, "chain loaded");
+    this.timers.push(setInterval(() => this.mempool.expire(), 60_000).unref());
+
+    for (const svc of this.services) await svc.start();
+
+    if (s.mine && s.minerAddress) {
+      this.miner = new Miner({
+        chain: this.chain,
+        mempool: this.mempool,
+        minerAddress: s.minerAddress,
+        threads: s.minerThreads,
+        now: this.now,
+        log: this.log,
+      });
+      this.miner.start();
+      this.log.info({ address: s.minerAddress, threads: s.minerThreads }, "mining started");
+      this.timers.push(
+        setInterval(() => this.log.info({ hashrate: this.miner?.hashrate ?? 0 }, `mining at ${formatHashrate(this.miner?.hashrate ?? 0)}`), 30_000).unref(),
+      );
+    }
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.miner?.stop();
+    for (const svc of [...this.services].reverse()) {
+      try {
+        await svc.stop();
+      } catch (e) {
+        this.log.error({ err: e, service: svc.name }, "service failed to stop cleanly");
+      }
+    }
+    await this.store.close();
+    this.log.info("node stopped");
+  }
+}
