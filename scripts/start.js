@@ -9,6 +9,8 @@ if (existsSync(nodeCli)) {
   await import(nodeCli);
 } else {
   console.log("npm start will run a local Astram devnet node that mines to a generated address,");
-  console.log("with its HTTP API and dashboard on http://127.0.0.1:19533 and the explorer on http://127.0.0.1:8080.");
+  console.log(
+    "with its HTTP API and dashboard on http://127.0.0.1:19533 and the explorer on http://127.0.0.1:8080.",
+  );
   console.log("The node package (packages/astram-node) is not built yet.");
 }

@@ -1,7 +1,7 @@
 import { type NetworkParams, selectNetwork } from "astram-core";
 import type { Logger } from "pino";
-import { Chainstate } from "./chain/chainstate.js";
 import { ChainStore } from "./chain/chain-store.js";
+import { Chainstate } from "./chain/chainstate.js";
 import type { NodeSettings } from "./config/settings.js";
 import { createLogger } from "./log.js";
 import { Mempool, type MempoolLimits } from "./mempool/mempool.js";
@@ -56,10 +56,13 @@ export class AstramNode {
     this.services.push(service);
   }
 
-  async start(): Promise<void> {
+  async start(opts: { reindex?: boolean } = {}): Promise<void> {
     if (this.started) return;
     const s = this.settings;
-    this.log.info({ network: this.params.networkId, chainId: this.params.chainId, dataDir: s.dataDir }, "starting Astram node");
+    this.log.info(
+      { network: this.params.networkId, chainId: this.params.chainId, dataDir: s.dataDir },
+      "starting Astram node",
+    );
     this.store = ChainStore.open(s.dataDir, this.params.networkId);
     try {
       this.chain = new Chainstate(this.store, this.params, {
@@ -67,26 +70,51 @@ export class AstramNode {
         onProgress: (what, done, total) => this.log.info({ done, total }, `${what}: ${done}/${total}`),
       });
       this.chain.init();
+      if (opts.reindex) {
+        this.log.info("reindexing the chain from stored blocks");
+        this.chain.reindex();
+      }
     } catch (e) {
       await this.store.close();
       throw e;
     }
-    this.mempool = new Mempool(this.store, { chainId: this.params.chainId, now: this.now, limits: this.options.mempoolLimits });
+    this.mempool = new Mempool(this.store, {
+      chainId: this.params.chainId,
+      now: this.now,
+      limits: this.options.mempoolLimits,
+    });
     this.chain.on("update", (u) => {
       for (const b of u.connected) this.mempool.removeForBlock(b.transactions);
       if (u.disconnected.length > 0) {
         const back = this.mempool.readmit(u.disconnected.flatMap((b) => b.transactions.slice(1)).reverse());
-        this.log.warn({ disconnected: u.disconnected.length, connected: u.connected.length, readmitted: back, tip: u.tip.hash }, "chain reorganized");
+        this.log.warn(
+          {
+            disconnected: u.disconnected.length,
+            connected: u.connected.length,
+            readmitted: back,
+            tip: u.tip.hash,
+          },
+          "chain reorganized",
+        );
       }
-      this.log.info({ height: u.tip.height, hash: u.tip.hash, txs: u.connected.at(-1)?.transactions.length }, "new tip");
+      this.log.info(
+        { height: u.tip.height, hash: u.tip.hash, txs: u.connected.at(-1)?.transactions.length },
+        "new tip",
+      );
       this.miner?.notify();
     });
     this.chain.on("reorg-refused", ({ depth, candidate }) =>
       this.log.warn({ depth, candidate: candidate.hash }, "refused a reorg deeper than 100 blocks"),
     );
-    this.chain.on("invalid", ({ hash, error }) => this.log.warn({ hash, code: error.code, reason: error.reason }, "invalid block"));
-    this.log.info({ height: this.chain.height, tip: this.chain.tip.hash, utxos: this.store.utxoCount() }, "chain loaded");
-    this.timers.push(setInterval(() => this.mempool.expire(), 60_000).unref());
+    this.chain.on("invalid", ({ hash, error }) =>
+      this.log.warn({ hash, code: error.code, reason: error.reason }, "invalid block"),
+    );
+    this.log.info(
+      { height: this.chain.height, tip: this.chain.tip.hash, utxos: this.store.utxoCount() },
+      "chain loaded",
+    );
+    // Not unref'd: a running node keeps its process alive until stop().
+    this.timers.push(setInterval(() => this.mempool.expire(), 60_000));
 
     for (const svc of this.services) await svc.start();
 
@@ -102,7 +130,14 @@ export class AstramNode {
       this.miner.start();
       this.log.info({ address: s.minerAddress, threads: s.minerThreads }, "mining started");
       this.timers.push(
-        setInterval(() => this.log.info({ hashrate: this.miner?.hashrate ?? 0 }, `mining at ${formatHashrate(this.miner?.hashrate ?? 0)}`), 30_000).unref(),
+        setInterval(
+          () =>
+            this.log.info(
+              { hashrate: this.miner?.hashrate ?? 0 },
+              `mining at ${formatHashrate(this.miner?.hashrate ?? 0)}`,
+            ),
+          30_000,
+        ).unref(),
       );
     }
     this.started = true;

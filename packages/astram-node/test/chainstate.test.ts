@@ -27,7 +27,10 @@ describe("chainstate on LMDB", () => {
     expect(c.store.txidForEthHash(tx.ethHash.slice(2))).toBe(tx.txid);
     expect(c.store.addressHistory(addrB).map((h) => h.txid)).toEqual([tx.txid]);
     // Newest first: the spend (position 1) then the coinbase (position 0) of the same block.
-    expect(c.store.addressHistory(addrA, { limit: 2 }).map((h) => h.txid)).toEqual([tx.txid, b5.transactions[0]!.txid]);
+    expect(c.store.addressHistory(addrA, { limit: 2 }).map((h) => h.txid)).toEqual([
+      tx.txid,
+      b5.transactions[0]!.txid,
+    ]);
     expect(c.store.addressHistory(addrA, { offset: 1, limit: 1 })[0]!.txid).toBe(b5.transactions[0]!.txid);
     await c.close();
   });
@@ -97,7 +100,16 @@ describe("chainstate on LMDB", () => {
     const good = ref.buildBlock({ miner: addrA });
     const cases: [string, () => unknown][] = [
       ["bad-block-hash", () => c.chain.acceptBlock({ ...good, hash: "0".repeat(64) })],
-      ["bad-merkle-root", () => c.chain.acceptBlock({ ...good, transactions: [createTransaction({ inputs: [], outputs: [{ to: addrA, amount: 1n }], timestamp: 1 })] })],
+      [
+        "bad-merkle-root",
+        () =>
+          c.chain.acceptBlock({
+            ...good,
+            transactions: [
+              createTransaction({ inputs: [], outputs: [{ to: addrA, amount: 1n }], timestamp: 1 }),
+            ],
+          }),
+      ],
       ["bad-coinbase-amount", () => c.chain.acceptBlock(ref.buildBlock({ miner: addrA, fees: 1n }))],
       ["bad-diff", () => c.chain.acceptBlock(ref.buildBlock({ miner: addrA, difficulty: 2 }))],
     ];

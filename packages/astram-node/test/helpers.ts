@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addressFromPrivateKey, type Block, hexToBytes, NETWORKS, outPointKey, type Utxo } from "astram-core";
 import { MemoryChain } from "astram-core/testing";
+import { ChainStore, Chainstate, type IndexEntry } from "astram-node";
 import { afterEach, expect } from "vitest";
-import { Chainstate, ChainStore, type IndexEntry } from "astram-node";
 
 export const params = NETWORKS.devnet;
 export const keyA = hexToBytes("00".repeat(31) + "01");
@@ -75,7 +75,8 @@ export function expectSameState(store: ChainStore, chain: Chainstate, reference:
 function referenceUtxos(reference: MemoryChain): Utxo[] {
   const all: Utxo[] = [];
   const owners = new Set<string>();
-  for (const b of reference.blocks) for (const tx of b.transactions) for (const o of tx.outputs) owners.add(o.to);
+  for (const b of reference.blocks)
+    for (const tx of b.transactions) for (const o of tx.outputs) owners.add(o.to);
   for (const o of owners) all.push(...reference.utxosOf(o));
   return all;
 }

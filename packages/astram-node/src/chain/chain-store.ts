@@ -15,8 +15,8 @@ import {
 import { type Database, open, type RootDatabase } from "lmdb";
 import { DataDirLock } from "../util/datadir-lock.js";
 import {
-  addrHistKey,
   addressKey,
+  addrHistKey,
   addrUtxoKey,
   DB_NAMES,
   type DbName,
@@ -83,7 +83,12 @@ export class ChainStore implements UtxoView {
   static open(dataDir: string, networkId: string): ChainStore {
     const lock = DataDirLock.acquire(dataDir);
     try {
-      const env = open({ path: join(dataDir, "chain.lmdb"), compression: false, maxDbs: 32, mapSize: 2 ** 34 });
+      const env = open({
+        path: join(dataDir, "chain.lmdb"),
+        compression: false,
+        maxDbs: 32,
+        mapSize: 2 ** 34,
+      });
       const db = {} as Dbs;
       for (const name of DB_NAMES) db[name] = env.openDB({ name, keyEncoding: "binary", encoding: "binary" });
       const store = new ChainStore(env, db, lock);
@@ -107,7 +112,10 @@ export class ChainStore implements UtxoView {
     }
     const version = schema.readUInt32BE(0);
     if (version !== SCHEMA_VERSION) {
-      throw new StoreError("SCHEMA_MISMATCH", `chain database schema ${version} is not the supported ${SCHEMA_VERSION}`);
+      throw new StoreError(
+        "SCHEMA_MISMATCH",
+        `chain database schema ${version} is not the supported ${SCHEMA_VERSION}`,
+      );
     }
     if (network?.toString() !== networkId) {
       throw new StoreError(
@@ -216,10 +224,17 @@ export class ChainStore implements UtxoView {
   addressUtxos(address: string, opts: { limit?: number; after?: OutPoint } = {}): Utxo[] {
     const prefix = addressKey(address);
     const { end } = prefixRange(prefix);
-    const start = opts.after ? Buffer.concat([addrUtxoKey(address, opts.after.txid, opts.after.vout), Buffer.from([0])]) : prefix;
+    const start = opts.after
+      ? Buffer.concat([addrUtxoKey(address, opts.after.txid, opts.after.vout), Buffer.from([0])])
+      : prefix;
     const out: Utxo[] = [];
     for (const { key, value } of this.db.addrutxo.getRange({ start, end, limit: opts.limit ?? 1_000_000 })) {
-      out.push({ txid: bytesToHex(key.subarray(20, 52)), vout: key.readUInt32BE(52), to: address, amount: decodeAmount(value) });
+      out.push({
+        txid: bytesToHex(key.subarray(20, 52)),
+        vout: key.readUInt32BE(52),
+        to: address,
+        amount: decodeAmount(value),
+      });
     }
     return out;
   }
@@ -290,7 +305,8 @@ export class ChainStore implements UtxoView {
     for (const u of changes.created) stats.addUtxo(u.to, 1);
     // Outputs created and spent inside this block were received and sent without staying unspent.
     for (const u of intraBlockSpends(block, changes.spent)) stats.spendIntra(u);
-    for (const sender of changes.ethSenders) this.db.ethnonce.put(addressKey(sender), u32be(this.ethNonce(sender) + 1));
+    for (const sender of changes.ethSenders)
+      this.db.ethnonce.put(addressKey(sender), u32be(this.ethNonce(sender) + 1));
     this.db.undo.put(blockKey, encodeUndo({ spent: changes.spent, ethSenders: changes.ethSenders }));
     this.db.height.put(u32be(height), blockKey);
     this.db.meta.put(META_TIP, blockKey);
@@ -342,6 +358,24 @@ export class ChainStore implements UtxoView {
 
   writeStats(address: string, stats: AddressStats): void {
     this.db.addrstat.put(addressKey(address), encodeStats(stats));
+  }
+
+  /** Empties everything derived from the best chain (for reindex); blocks and the index stay. */
+  clearChainstate(): void {
+    for (const name of [
+      "height",
+      "tx",
+      "ethtx",
+      "utxo",
+      "undo",
+      "addrutxo",
+      "addrhist",
+      "addrstat",
+      "ethnonce",
+    ] as const) {
+      this.db[name].clearSync();
+    }
+    this.db.meta.removeSync(META_TIP);
   }
 
   /** Sets the tip for the genesis block (which spends nothing). */

@@ -101,6 +101,37 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     }
   }
 
+  /**
+   * Rebuilds the UTXO set and every index from the stored blocks of the best known chain, block by
+   * block (each block one transaction), reporting progress.
+   */
+  reindex(): void {
+    const target = this.bestCandidate() ?? this.tip;
+    const path = this.pathFromGenesis(target);
+    this.store.transaction(() => this.store.clearChainstate());
+    this.best = [];
+    for (const [i, e] of path.entries()) {
+      const block = this.store.getBlock(e.hash);
+      if (!block) throw new Error(`block ${e.hash} at height ${e.height} is missing from the store`);
+      const checked = checkBlock(block, {
+        now: Number.MAX_SAFE_INTEGER,
+        chainId: this.params.chainId,
+        skipSignatures: true,
+      });
+      try {
+        this.store.transaction(() => this.connectInTxn(block, checked, e.height));
+      } catch (err) {
+        if (!(err instanceof VerifyError)) throw err;
+        this.rememberInvalid(block, e, encodeBlock(block), err);
+        break;
+      }
+      e.status = "valid";
+      this.best.push(e);
+      if ((i + 1) % 1000 === 0 || i === path.length - 1)
+        this.opts.onProgress?.("reindexing", i + 1, path.length);
+    }
+  }
+
   private createGenesis(): void {
     const block = genesisBlock(this.params);
     const checked = checkBlock(block, { now: this.now(), chainId: this.params.chainId });
@@ -217,14 +248,20 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
   private acceptOne(block: Block, encoded?: Uint8Array): AcceptResult {
     const known = this.index.get(block.hash);
     if (known) {
-      if (known.status === "invalid") throw new VerifyError("known-invalid", `block ${block.hash} is known invalid`);
+      if (known.status === "invalid")
+        throw new VerifyError("known-invalid", `block ${block.hash} is known invalid`);
       return { status: "duplicate" };
     }
     if (this.orphans.has(block.hash)) return { status: "duplicate" };
     const bytes = encoded ?? encodeBlock(block);
-    const checked = checkBlock(block, { now: this.now(), chainId: this.params.chainId, encodedSize: bytes.length });
+    const checked = checkBlock(block, {
+      now: this.now(),
+      chainId: this.params.chainId,
+      encodedSize: bytes.length,
+    });
 
-    if (block.header.index === 0) throw new VerifyError("bad-genesis", "a second genesis block is not accepted");
+    if (block.header.index === 0)
+      throw new VerifyError("bad-genesis", "a second genesis block is not accepted");
     const parent = this.index.get(block.header.previousHash);
     if (!parent) {
       this.orphans.add(block, bytes.length);
@@ -341,7 +378,11 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
           // Stored blocks passed the context-free checks when they arrived; signatures need no re-check.
           const checked =
             cached?.checked ??
-            checkBlock(block, { now: Number.MAX_SAFE_INTEGER, chainId: this.params.chainId, skipSignatures: true });
+            checkBlock(block, {
+              now: Number.MAX_SAFE_INTEGER,
+              chainId: this.params.chainId,
+              skipSignatures: true,
+            });
           try {
             this.connectInTxn(block, checked, e.height);
           } catch (err) {
@@ -366,7 +407,9 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     for (const e of connectPath) e.status = "valid";
     this.best = this.best.slice(0, fork.height + 1).concat(connectPath);
     this.emit("update", { disconnected, connected, tip: target });
-    return depth === 0 ? { status: "connected", entry: target } : { status: "reorganized", entry: target, disconnected: depth };
+    return depth === 0
+      ? { status: "connected", entry: target }
+      : { status: "reorganized", entry: target, disconnected: depth };
   }
 
   /** The stored entry with the most work whose branch has no known-invalid block. */
@@ -392,4 +435,3 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     return path.reverse();
   }
 }
-

@@ -13,7 +13,10 @@ export interface ConfigWarning {
  * Parses `nodeSettings.conf`: one KEY=VALUE per line, `#` comments and blank lines ignored.
  * Unknown keys and lines without `=` are warnings; a bad value is a ConfigError naming the key.
  */
-export function parseConfigFile(content: string): { values: Record<string, string>; warnings: ConfigWarning[] } {
+export function parseConfigFile(content: string): {
+  values: Record<string, string>;
+  warnings: ConfigWarning[];
+} {
   const values: Record<string, string> = {};
   const warnings: ConfigWarning[] = [];
   content.split(/\r?\n/).forEach((raw, i) => {
@@ -74,7 +77,11 @@ export interface LoadConfigInput {
 }
 
 /** Resolves settings with precedence defaults < config file < environment < flags. */
-export function loadConfig(input: LoadConfigInput = {}): { settings: NodeSettings; warnings: string[]; sources: Record<string, string> } {
+export function loadConfig(input: LoadConfigInput = {}): {
+  settings: NodeSettings;
+  warnings: string[];
+  sources: Record<string, string>;
+} {
   const warnings: string[] = [];
   let fileValues: Record<string, string> = {};
   const explicit = input.configFile !== undefined;
@@ -85,12 +92,14 @@ export function loadConfig(input: LoadConfigInput = {}): { settings: NodeSetting
     for (const w of parsed.warnings) warnings.push(`${file}:${w.line}: ${w.message}`);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" || explicit) throw new ConfigError("--config", `cannot read ${file}: ${(e as Error).message}`);
+    if (code !== "ENOENT" || explicit)
+      throw new ConfigError("--config", `cannot read ${file}: ${(e as Error).message}`);
   }
   const env = input.env ?? process.env;
   const layered: Record<string, { value: string; source: string }> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-    if (fileValues[key] !== undefined) layered[key] = { value: fileValues[key], source: `config file ${file}` };
+    if (fileValues[key] !== undefined)
+      layered[key] = { value: fileValues[key], source: `config file ${file}` };
     for (const name of [...(spec.env ?? []), `ASTRAM_${key}`]) {
       const v = env[name];
       if (v !== undefined && v !== "") layered[key] = { value: v, source: `environment ${name}` };
@@ -99,7 +108,9 @@ export function loadConfig(input: LoadConfigInput = {}): { settings: NodeSetting
     if (flag !== undefined) layered[key] = { value: flag, source: "command line" };
   }
   // The network decides the other defaults, so it is resolved first.
-  const network = layered.NETWORK ? (CONFIG_KEYS.NETWORK!.parse(layered.NETWORK.value, "NETWORK") as NetworkName) : "mainnet";
+  const network = layered.NETWORK
+    ? (CONFIG_KEYS.NETWORK!.parse(layered.NETWORK.value, "NETWORK") as NetworkName)
+    : "mainnet";
   const settings = defaults(network) as unknown as Record<string, unknown>;
   const sources: Record<string, string> = {};
   for (const [key, { value, source }] of Object.entries(layered)) {
@@ -107,7 +118,8 @@ export function loadConfig(input: LoadConfigInput = {}): { settings: NodeSetting
     try {
       settings[spec.field] = spec.parse(value, key);
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(key, `${e.message.slice(key.length + 2)} (from ${source})`);
+      if (e instanceof ConfigError)
+        throw new ConfigError(key, `${e.message.slice(key.length + 2)} (from ${source})`);
       throw e;
     }
     sources[key] = source;

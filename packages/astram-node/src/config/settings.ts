@@ -46,7 +46,8 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 
 const port: Parser<number> = (raw, key) => {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 0 || n > 65535) throw new ConfigError(key, `"${raw}" is not a port (0-65535)`);
+  if (!/^\d+$/.test(raw.trim()) || n < 0 || n > 65535)
+    throw new ConfigError(key, `"${raw}" is not a port (0-65535)`);
   return n;
 };
 const bool: Parser<boolean> = (raw, key) => {
@@ -55,7 +56,6 @@ const bool: Parser<boolean> = (raw, key) => {
   if (["0", "false", "no", "off"].includes(v)) return false;
   throw new ConfigError(key, `"${raw}" is not a boolean (true/false, yes/no, 1/0, on/off)`);
 };
-const text: Parser<string> = (raw) => raw.trim();
 const host: Parser<string> = (raw, key) => {
   const v = raw.trim();
   if (!/^[0-9A-Za-z.:\-[\]]+$/.test(v)) throw new ConfigError(key, `"${raw}" is not a host or IP address`);
@@ -74,13 +74,15 @@ const url: Parser<string> = (raw, key) => {
 };
 const threads: Parser<number> = (raw, key) => {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 1024) throw new ConfigError(key, `"${raw}" is not a thread count (1-1024)`);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 1024)
+    throw new ConfigError(key, `"${raw}" is not a thread count (1-1024)`);
   return n;
 };
 const chainId: Parser<number | undefined> = (raw, key) => {
   if (raw.trim() === "") return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || !Number.isSafeInteger(n)) throw new ConfigError(key, `"${raw}" is not a positive integer`);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || !Number.isSafeInteger(n))
+    throw new ConfigError(key, `"${raw}" is not a positive integer`);
   return n;
 };
 const network: Parser<NetworkName> = (raw, key) => {
@@ -100,7 +102,8 @@ const address: Parser<string | undefined> = (raw, key) => {
 };
 const logLevel: Parser<string> = (raw, key) => {
   const v = raw.trim().toLowerCase();
-  if (!LOG_LEVELS.includes(v)) throw new ConfigError(key, `"${raw}" is not a log level (${LOG_LEVELS.join(", ")})`);
+  if (!LOG_LEVELS.includes(v))
+    throw new ConfigError(key, `"${raw}" is not a log level (${LOG_LEVELS.join(", ")})`);
   return v;
 };
 const peers: Parser<string[]> = (raw, key) => {
@@ -109,7 +112,8 @@ const peers: Parser<string[]> = (raw, key) => {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const p of list) {
-    if (!/^(\[[0-9a-fA-F:.]+\]|[0-9A-Za-z.-]+):\d{1,5}$/.test(p)) throw new ConfigError(key, `"${p}" is not host:port`);
+    if (!/^(\[[0-9a-fA-F:.]+\]|[0-9A-Za-z.-]+):\d{1,5}$/.test(p))
+      throw new ConfigError(key, `"${p}" is not host:port`);
   }
   return list;
 };
@@ -133,7 +137,12 @@ interface KeySpec {
  */
 export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   NETWORK: { field: "network", parse: network, help: "main, test or dev", env: ["ASTRAM_NETWORK"] },
-  NETWORK_ID: { field: "networkId", parse: (r) => r.trim() || undefined, help: "custom network id", env: ["ASTRAM_NETWORK_ID"] },
+  NETWORK_ID: {
+    field: "networkId",
+    parse: (r) => r.trim() || undefined,
+    help: "custom network id",
+    env: ["ASTRAM_NETWORK_ID"],
+  },
   CHAIN_ID: { field: "chainId", parse: chainId, help: "custom chain id", env: ["ASTRAM_CHAIN_ID"] },
   DATA_DIR: { field: "dataDir", parse: path, help: "data directory (default ~/.Astram/<network>)" },
   P2P_BIND_ADDR: { field: "p2pBindAddr", parse: host, help: "P2P listen address (0.0.0.0)" },
@@ -142,7 +151,11 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   HTTP_PORT: { field: "httpPort", parse: port, help: "HTTP API port (19533; 0 = any)" },
   ETH_RPC_BIND_ADDR: { field: "ethRpcBindAddr", parse: host, help: "Ethereum JSON-RPC address (127.0.0.1)" },
   ETH_RPC_PORT: { field: "ethRpcPort", parse: port, help: "Ethereum JSON-RPC port (8545; 0 = any)" },
-  PUBLIC_RPC_BIND_ADDR: { field: "publicRpcBindAddr", parse: host, help: "read-only public API address (0.0.0.0)" },
+  PUBLIC_RPC_BIND_ADDR: {
+    field: "publicRpcBindAddr",
+    parse: host,
+    help: "read-only public API address (0.0.0.0)",
+  },
   PUBLIC_RPC_PORT: { field: "publicRpcPort", parse: port, help: "read-only public API port (0 = off)" },
   DNS_SERVER_URL: { field: "dnsServerUrl", parse: url, help: "discovery server URL (empty = none)" },
   DNS_REGISTER: { field: "dnsRegister", parse: bool, help: "register with the discovery server (false)" },
@@ -152,5 +165,9 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   MINER_THREADS: { field: "minerThreads", parse: threads, help: "mining threads (one per core)" },
   MINER_GPU: { field: "gpu", parse: bool, help: "also mine on the GPU (false)" },
   LOG_LEVEL: { field: "logLevel", parse: logLevel, help: LOG_LEVELS.join(", ") },
-  ALLOW_PRIVATE_PEERS: { field: "allowPrivatePeers", parse: bool, help: "accept loopback/private peer addresses (false)" },
+  ALLOW_PRIVATE_PEERS: {
+    field: "allowPrivatePeers",
+    parse: bool,
+    help: "accept loopback/private peer addresses (false)",
+  },
 };

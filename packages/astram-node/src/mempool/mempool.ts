@@ -32,7 +32,11 @@ export interface MempoolLimits {
 }
 
 /** Limits of the facts (§4.8): 10,000 transactions, 300 MB, one day. */
-export const DEFAULT_MEMPOOL_LIMITS: MempoolLimits = { maxCount: 10_000, maxBytes: 300_000_000, maxAgeSeconds: 86_400 };
+export const DEFAULT_MEMPOOL_LIMITS: MempoolLimits = {
+  maxCount: 10_000,
+  maxBytes: 300_000_000,
+  maxAgeSeconds: 86_400,
+};
 
 /**
  * Pending transactions. `add` is the single admission path for HTTP, P2P and JSON-RPC: full
@@ -114,9 +118,11 @@ export class Mempool {
    * Admits a transaction or throws VerifyError (the mempool is unchanged). Returns the new entry.
    */
   add(tx: Transaction, opts: { checked?: CheckedTransaction } = {}): MempoolEntry {
-    if (this.entries.has(tx.txid)) throw new VerifyError("txn-already-in-mempool", `transaction ${tx.txid} is already pending`, REJECT);
+    if (this.entries.has(tx.txid))
+      throw new VerifyError("txn-already-in-mempool", `transaction ${tx.txid} is already pending`, REJECT);
     const checked = opts.checked ?? checkTransaction(tx, { now: this.now(), chainId: this.opts.chainId });
-    if (checked.tx.inputs.length === 0) throw new VerifyError("coinbase-in-mempool", "a coinbase cannot be relayed");
+    if (checked.tx.inputs.length === 0)
+      throw new VerifyError("coinbase-in-mempool", "a coinbase cannot be relayed");
     for (const input of tx.inputs) {
       const other = this.spentBy.get(outPointKey(input));
       if (other) {
@@ -175,12 +181,17 @@ export class Mempool {
   /** Evicts the lowest fee rates until `entry` fits; refuses `entry` if it pays less than they do. */
   private makeRoomFor(entry: MempoolEntry): void {
     const { maxCount, maxBytes } = this.limits;
-    if (entry.size > maxBytes) throw new VerifyError("mempool-full", "transaction is larger than the whole mempool", REJECT);
+    if (entry.size > maxBytes)
+      throw new VerifyError("mempool-full", "transaction is larger than the whole mempool", REJECT);
     while (this.entries.size + 1 > maxCount || this.bytes + entry.size > maxBytes) {
       let lowest: MempoolEntry | undefined;
       for (const e of this.entries.values()) if (!lowest || e.feeRate < lowest.feeRate) lowest = e;
       if (!lowest || lowest.feeRate >= entry.feeRate) {
-        throw new VerifyError("mempool-full", "mempool is full and this transaction's fee rate is not higher than the lowest", REJECT);
+        throw new VerifyError(
+          "mempool-full",
+          "mempool is full and this transaction's fee rate is not higher than the lowest",
+          REJECT,
+        );
       }
       this.remove(lowest.tx.txid);
     }
@@ -217,7 +228,8 @@ export class Mempool {
   expire(): number {
     const cutoff = this.now() - this.limits.maxAgeSeconds;
     let n = 0;
-    for (const e of [...this.entries.values()]) if (e.addedAt < cutoff && this.entries.has(e.tx.txid)) n += this.remove(e.tx.txid).length;
+    for (const e of [...this.entries.values()])
+      if (e.addedAt < cutoff && this.entries.has(e.tx.txid)) n += this.remove(e.tx.txid).length;
     return n;
   }
 
@@ -241,7 +253,9 @@ export class Mempool {
    * nonces in order, within `maxBytes`.
    */
   selectForBlock(maxBytes: number): MempoolEntry[] {
-    const sorted = [...this.entries.values()].sort((a, b) => (b.feeRate > a.feeRate ? 1 : b.feeRate < a.feeRate ? -1 : a.addedAt - b.addedAt));
+    const sorted = [...this.entries.values()].sort((a, b) =>
+      b.feeRate > a.feeRate ? 1 : b.feeRate < a.feeRate ? -1 : a.addedAt - b.addedAt,
+    );
     const chosen: MempoolEntry[] = [];
     const included = new Set<string>();
     const ethNext = new Map<string, bigint>();

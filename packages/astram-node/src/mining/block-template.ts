@@ -28,7 +28,12 @@ export interface BlockTemplate {
  * mempool's best fee rates within the size limit, and a coinbase of reward + fees whose txid is not
  * already in the chain (its timestamp steps back one second on a collision).
  */
-export function buildBlockTemplate(chain: Chainstate, mempool: Mempool, minerAddress: string, now: number): BlockTemplate {
+export function buildBlockTemplate(
+  chain: Chainstate,
+  mempool: Mempool,
+  minerAddress: string,
+  now: number,
+): BlockTemplate {
   const parent = chain.tip;
   const height = parent.height + 1;
   const timestamp = Math.max(now, medianTimePast(chain.ancestorTimestamps(parent)) + 1);
@@ -53,7 +58,13 @@ export function buildBlockTemplate(chain: Chainstate, mempool: Mempool, minerAdd
     coinbase = createCoinbase([{ to: minerAddress, amount }], coinbaseTime);
   }
   const block = assembleBlock(
-    { index: height, previousHash: parent.hash, timestamp, nonce: 0n, difficulty: chain.nextDifficulty(parent) },
+    {
+      index: height,
+      previousHash: parent.hash,
+      timestamp,
+      nonce: 0n,
+      difficulty: chain.nextDifficulty(parent),
+    },
     [coinbase, ...txs],
   );
   return { parent, height, block, fees, transactions: txs };

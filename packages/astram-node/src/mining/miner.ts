@@ -144,7 +144,10 @@ export class Miner extends EventEmitter<MinerEvents> {
       const headerWithNonce = { ...template.block.header, nonce: found };
       const hash = blockHeaderHash(headerWithNonce);
       if (!meetsDifficulty(hash, headerWithNonce.difficulty)) {
-        this.opts.log?.error({ nonce: found.toString() }, "search kernel reported a nonce that does not meet the target");
+        this.opts.log?.error(
+          { nonce: found.toString() },
+          "search kernel reported a nonce that does not meet the target",
+        );
         continue;
       }
       const block: Block = { header: headerWithNonce, transactions: template.block.transactions, hash };
@@ -155,7 +158,10 @@ export class Miner extends EventEmitter<MinerEvents> {
       } catch (e) {
         if (!(e instanceof VerifyError)) throw e;
         // Never stall on a bad template: re-check every pending transaction.
-        this.opts.log?.error({ code: e.code, reason: e.reason }, "mined block was rejected; revalidating the mempool");
+        this.opts.log?.error(
+          { code: e.code, reason: e.reason },
+          "mined block was rejected; revalidating the mempool",
+        );
         const txs = template.transactions;
         for (const tx of txs) this.opts.mempool.remove(tx.txid);
         this.opts.mempool.readmit(txs);

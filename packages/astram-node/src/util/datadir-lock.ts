@@ -8,7 +8,9 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(`data directory ${dataDir} is in use by another astram-node (pid ${pid}); stop it or choose another --datadir`);
+    super(
+      `data directory ${dataDir} is in use by another astram-node (pid ${pid}); stop it or choose another --datadir`,
+    );
   }
 }
 
@@ -42,7 +44,8 @@ export class DataDirLock {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dataDir, pid);
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+          throw new DataDirInUseError(dataDir, pid);
         if (pid === process.pid) throw new DataDirInUseError(dataDir, pid);
         rmSync(path, { force: true }); // stale: its owner is gone
       }
