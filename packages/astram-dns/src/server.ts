@@ -47,13 +47,14 @@ const MINUTE_MS = 60_000;
 /** Health probes in flight at once during a round. */
 const HEALTH_CONCURRENCY = 32;
 
-const ROUTES: Record<string, readonly string[]> = {
-  "/": ["GET", "HEAD"],
-  "/health": ["GET", "HEAD"],
-  "/register": ["POST"],
-  "/nodes": ["GET", "HEAD"],
-  "/stats": ["GET", "HEAD"],
-};
+// A Map, not an object literal: a request path such as "constructor" must not find a prototype member.
+const ROUTES = new Map<string, readonly string[]>([
+  ["/", ["GET", "HEAD"]],
+  ["/health", ["GET", "HEAD"]],
+  ["/register", ["POST"]],
+  ["/nodes", ["GET", "HEAD"]],
+  ["/stats", ["GET", "HEAD"]],
+]);
 
 /** Builds the discovery server; nothing listens until `start()`. */
 export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
@@ -132,7 +133,7 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
       return;
     }
 
-    const allowed = ROUTES[path];
+    const allowed = ROUTES.get(path);
     if (method === "OPTIONS" && allowed !== undefined) {
       sendEmpty(res, 204, {
         "access-control-allow-methods": [...allowed, "OPTIONS"].join(", "),

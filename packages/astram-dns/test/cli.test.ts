@@ -99,6 +99,21 @@ describe("astram-dns CLI", () => {
     expect(await maxAgeOf(run([], { ASTRAM_DNS_CONFIG: file }))).toBe(100);
   });
 
+  it("reads booleans from the environment; --no-allow-private overrides them", async () => {
+    const p2p = await listener();
+    const env = { ASTRAM_DNS_ALLOW_PRIVATE: "yes", ASTRAM_DNS_HOST: "127.0.0.1", ASTRAM_DNS_PORT: "0" };
+    const registerVia = async (p: Proc) => {
+      const url = await started(p);
+      const reply = await postJson(`${url}/register`, { port: p2p.port, version: "0.1.0", height: 1 });
+      p.child.kill("SIGTERM");
+      await p.exit;
+      return reply.body;
+    };
+    expect(await registerVia(run([], env))).toMatchObject({ success: true });
+    expect(await registerVia(run(["--no-allow-private"], env))).toMatchObject({ code: "ADDRESS_NOT_PUBLIC" });
+    await p2p.close();
+  });
+
   it.each([
     [["--max-age", "soon"], {}, /max-age \(flag --max-age\): "soon"; accepted: a number of seconds > 0/],
     [["--port", "0"], { ASTRAM_DNS_LOG_LEVEL: "loud" }, /log-level \(environment ASTRAM_DNS_LOG_LEVEL\)/],

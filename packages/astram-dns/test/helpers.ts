@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { createDnsServer, type DnsServer, type DnsServerOptions, type Logger } from "../src/index.js";
 
 /** A logger that keeps every record, for asserting on events. */
@@ -102,4 +102,19 @@ export async function ipv6Available(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Sends raw bytes to the server and returns everything it answers until it closes. */
+export function rawRequest(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname.replace(/^\[|\]$/g, ""));
+    let data = "";
+    socket.on("data", (d) => {
+      data += d.toString("latin1");
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(data));
+    socket.on("connect", () => socket.write(text));
+  });
 }

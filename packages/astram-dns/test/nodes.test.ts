@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { NodeInfo, ProbeFn } from "../src/index.js";
-import { getJson, postJson, startDns, stopAll } from "./helpers.js";
+import { getJson, postJson, rawRequest, startDns, stopAll } from "./helpers.js";
 
 afterEach(stopAll);
 
@@ -101,6 +101,12 @@ describe("HTTP surface", () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
     expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
+    for (const target of ["constructor", "__proto__", "*", "/constructor"]) {
+      const raw = await rawRequest(url, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      // llhttp may refuse such a target itself (400); either way a JSON error, never a 500.
+      expect(raw).toMatch(/^HTTP\/1\.1 40[04] /);
+      expect(raw).toMatch(/"code":"(NOT_FOUND|INVALID_REQUEST)"/);
+    }
     const head = await fetch(`${url}/stats`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe("");
