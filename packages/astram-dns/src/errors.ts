@@ -13,6 +13,7 @@ export type DnsErrorCode =
   | "BODY_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "INVALID_QUERY"
+  | "INVALID_REQUEST"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "INTERNAL";

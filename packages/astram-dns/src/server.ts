@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { clientAddress, proxyMatcher } from "./client-address.js";
 import { CONFIG_KEYS, type ConfigKey, type DnsConfig, resolveConfig } from "./config.js";
-import { DnsError } from "./errors.js";
+import { DnsError, type DnsErrorCode } from "./errors.js";
 import { HealthChecker } from "./health.js";
 import { errorBody, readJsonBody, sendEmpty, sendJson, sendText } from "./http-io.js";
 import { formatEndpoint } from "./ip.js";
@@ -209,11 +209,8 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
       return;
     }
     const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-    const body = JSON.stringify({
-      success: false,
-      code: "INVALID_REQUEST",
-      message: "Malformed HTTP request",
-    });
+    const code: DnsErrorCode = "INVALID_REQUEST";
+    const body = JSON.stringify({ success: false, code, message: "Malformed HTTP request" });
     socket.end(
       `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
         `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
