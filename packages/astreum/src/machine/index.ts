@@ -36,4 +36,4 @@ export { OPERATOR_NAMES } from "./operators/index.js";
 export { parse, parseAll, parseAt, QUOTE_SYMBOL } from "./parser.js";
 export { atomText, printExpr } from "./printer.js";
 export { DEFAULT_LIMITS, type MachineCounters, type MachineLimits } from "./runtime.js";
-export { isSpace, tokenize } from "./tokenizer.js";
+export { isSpace, lineColumn, tokenize, tokenizeWithOffsets } from "./tokenizer.js";

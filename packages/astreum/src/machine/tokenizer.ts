@@ -28,21 +28,22 @@ export function isSpace(c: number): boolean {
 }
 
 export function tokenize(source: string): string[] {
+  return tokenizeWithOffsets(source).tokens;
+}
+
+/** Tokens plus the source offset (UTF-16 index) where each one starts, for line:column messages. */
+export function tokenizeWithOffsets(source: string): { tokens: string[]; offsets: number[] } {
   const tokens: string[] = [];
+  const offsets: number[] = [];
   const n = source.length;
   let i = 0;
   while (i < n) {
     const c = source.charCodeAt(i);
     if (isSpace(c)) {
       i++;
-    } else if (c === OPEN) {
-      tokens.push("(");
-      i++;
-    } else if (c === CLOSE) {
-      tokens.push(")");
-      i++;
-    } else if (c === QUOTE) {
-      tokens.push("'");
+    } else if (c === OPEN || c === CLOSE || c === QUOTE) {
+      tokens.push(c === OPEN ? "(" : c === CLOSE ? ")" : "'");
+      offsets.push(i);
       i++;
     } else if (c === SEMI) {
       i = skipLine(source, i);
@@ -52,9 +53,23 @@ export function tokenize(source: string): string[] {
       const start = i;
       while (i < n && !endsWord(source, i, true)) i++;
       tokens.push(source.slice(start, i));
+      offsets.push(start);
     }
   }
-  return tokens;
+  return { tokens, offsets };
+}
+
+/** 1-based line and column of a source offset. */
+export function lineColumn(source: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < source.length; i++) {
+    if (source.charCodeAt(i) === NEWLINE) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /** True when position i ends a word: whitespace, parens, `;`, `#;` (and `'` outside skipped text). */
