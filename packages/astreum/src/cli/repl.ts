@@ -97,7 +97,7 @@ export function startRepl(options: ReplOptions): Promise<void> {
         break;
       }
       case ":history":
-        history.forEach((h, i) => say(`${String(i + 1).padStart(4)}  ${h}`));
+        for (const [i, h] of history.entries()) say(`${String(i + 1).padStart(4)}  ${h}`);
         break;
       case ":help":
         say(HELP);
