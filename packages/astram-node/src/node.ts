@@ -1,4 +1,7 @@
-import { type NetworkParams, selectNetwork } from "astram-core";
+import { EventEmitter } from "node:events";
+import { type Block, type NetworkParams, selectNetwork, type Transaction } from "astram-core";
+import type { AcceptResult } from "./chain/chainstate.js";
+import type { MempoolEntry } from "./mempool/mempool.js";
 import type { Logger } from "pino";
 import { ChainStore } from "./chain/chain-store.js";
 import { Chainstate } from "./chain/chainstate.js";
@@ -24,11 +27,35 @@ export function networkFromSettings(s: NodeSettings): NetworkParams {
   });
 }
 
+/** Where a transaction or block came from (for logs and relay decisions). */
+export type Source = "local" | "http" | "rpc" | "miner" | { readonly peer: string };
+
+/** What the P2P layer reports about one connected peer (for /status and the dashboard). */
+export interface PeerSummary {
+  readonly id: string;
+  readonly address: string;
+  readonly direction: "inbound" | "outbound";
+  readonly height: number;
+  readonly version: string;
+  readonly connectedAt: number;
+  readonly banScore: number;
+}
+
+export interface NodeEvents {
+  /** A transaction entered the mempool. */
+  tx: [MempoolEntry, Source];
+  /** A block was accepted (connected, side branch or reorg). */
+  block: [Block, AcceptResult, Source];
+}
+
 /**
  * An Astram full node: chain store, chainstate, mempool and miner, with a start()/stop() lifecycle.
- * Services (P2P, HTTP API, JSON-RPC) attach to it.
+ * Services (P2P, HTTP API, JSON-RPC) attach to it. Every transaction, from any source, enters through
+ * submitTransaction and every block through submitBlock.
  */
-export class AstramNode {
+export class AstramNode extends EventEmitter<NodeEvents> {
+  /** Set by the P2P service when it is attached. */
+  peers: () => PeerSummary[] = () => [];
   readonly params: NetworkParams;
   readonly log: Logger;
   readonly now: () => number;
@@ -42,6 +69,7 @@ export class AstramNode {
   private readonly services: { name: string; start(): Promise<void>; stop(): Promise<void> }[] = [];
 
   constructor(readonly options: NodeOptions) {
+    super();
     this.params = networkFromSettings(options.settings);
     this.log = options.log ?? createLogger(options.settings.logLevel);
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
@@ -49,6 +77,21 @@ export class AstramNode {
 
   get settings(): NodeSettings {
     return this.options.settings;
+  }
+
+  /** The single admission path for transactions: throws VerifyError, or returns the mempool entry. */
+  submitTransaction(tx: Transaction, source: Source): MempoolEntry {
+    const entry = this.mempool.add(tx);
+    this.emit("tx", entry, source);
+    this.miner?.notify();
+    return entry;
+  }
+
+  /** The single path for blocks from peers, the API and the miner: throws VerifyError on invalid blocks. */
+  submitBlock(block: Block, source: Source, encoded?: Uint8Array): AcceptResult {
+    const result = this.chain.acceptBlock(block, encoded);
+    if (result.status !== "duplicate") this.emit("block", block, result, source);
+    return result;
   }
 
   /** Registers a service started after the chain is loaded and stopped before it closes. */
@@ -123,6 +166,7 @@ export class AstramNode {
         chain: this.chain,
         mempool: this.mempool,
         minerAddress: s.minerAddress,
+        submit: (block) => this.submitBlock(block, "miner"),
         threads: s.minerThreads,
         now: this.now,
         log: this.log,

@@ -12,6 +12,8 @@ export interface MinerOptions {
   readonly chain: Chainstate;
   readonly mempool: Mempool;
   readonly minerAddress: string;
+  /** How a found block enters the chain (the node's submitBlock); defaults to chain.acceptBlock. */
+  readonly submit?: (block: Block) => void;
   readonly threads?: number;
   readonly now?: () => number;
   readonly log?: Logger;
@@ -152,7 +154,8 @@ export class Miner extends EventEmitter<MinerEvents> {
       }
       const block: Block = { header: headerWithNonce, transactions: template.block.transactions, hash };
       try {
-        this.opts.chain.acceptBlock(block);
+        if (this.opts.submit) this.opts.submit(block);
+        else this.opts.chain.acceptBlock(block);
         this.blocksFound++;
         this.emit("block", block);
       } catch (e) {
