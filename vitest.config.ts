@@ -15,6 +15,7 @@ export default defineConfig({
       astreum: src("astreum"),
       "astram-dns": src("astram-dns"),
       "astram-node": src("astram-node"),
+      "astram-wallet": src("astram-wallet"),
     },
   },
   test: {
