@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { clientAddress, proxyMatcher } from "./client-address.js";
 import { CONFIG_KEYS, type ConfigKey, type DnsConfig, resolveConfig } from "./config.js";
 import { DnsError, type DnsErrorCode } from "./errors.js";
 import { HealthChecker } from "./health.js";
-import { errorBody, readJsonBody, sendEmpty, sendJson, sendText } from "./http-io.js";
+import { errorBody, toDnsError } from "./http-errors.js";
 import { formatEndpoint } from "./ip.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type ProbeFn, tcpProbe } from "./probe.js";
@@ -47,7 +47,7 @@ const MINUTE_MS = 60_000;
 /** Health probes in flight at once during a round. */
 const HEALTH_CONCURRENCY = 32;
 
-// A Map, not an object literal: a request path such as "constructor" must not find a prototype member.
+// GET routes also answer HEAD (fastify's exposeHeadRoutes).
 const ROUTES = new Map<string, readonly string[]>([
   ["/", ["GET", "HEAD"]],
   ["/health", ["GET", "HEAD"]],
@@ -55,6 +55,16 @@ const ROUTES = new Map<string, readonly string[]>([
   ["/nodes", ["GET", "HEAD"]],
   ["/stats", ["GET", "HEAD"]],
 ]);
+
+/** Methods that get a 405 (rather than fastify's 404) on a known path. */
+const ALL_METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"] as const;
+
+/** Headers on every response: permissive CORS (as the reference) and no caching of live data. */
+const COMMON_HEADERS = {
+  "access-control-allow-origin": "*",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
 
 /** Builds the discovery server; nothing listens until `start()`. */
 export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
@@ -69,8 +79,6 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
   const isTrustedProxy = config.trustProxy.length > 0 ? proxyMatcher(config.trustProxy) : undefined;
   const requestLimiter = new RateLimiter({ limit: config.requestRate, windowMs: MINUTE_MS, now });
   const registerLimiter = new RateLimiter({ limit: config.registerRate, windowMs: MINUTE_MS, now });
-  let abort = new AbortController();
-  let registrar = newRegistrar();
   const health = new HealthChecker({
     registry,
     probe,
@@ -81,12 +89,10 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
     now,
     logger,
   });
+  let abort = new AbortController();
+  let app: FastifyInstance | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
   let listening: ListenInfo | undefined;
-
-  function newRegistrar(): Registrar {
-    return new Registrar({ config, registry, probe, now, logger, signal: abort.signal });
-  }
 
   function purge(): void {
     for (const node of registry.purgeStale(now())) {
@@ -104,119 +110,138 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
   }
 
   const unixNow = () => Math.floor(now() / 1000);
+  const ipOf = (req: FastifyRequest) =>
+    clientAddress(req.raw.socket.remoteAddress, req.headers["x-forwarded-for"], isTrustedProxy);
+  const isRegister = (req: FastifyRequest) => req.method === "POST" && req.url.split("?")[0] === "/register";
+  /** The facts' `/register` fields, added to every error of that endpoint. */
+  const registerFields = (req: FastifyRequest) => ({
+    node_count: registry.size,
+    registered_address: ipOf(req),
+    registered_port: 0,
+  });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], isTrustedProxy);
-    const rawUrl = req.url ?? "/";
-    const q = rawUrl.indexOf("?");
-    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1));
-    const method = req.method ?? "GET";
-    const isRegister = path === "/register" && method === "POST";
+  function buildApp(): FastifyInstance {
+    const registrar = new Registrar({ config, registry, probe, now, logger, signal: abort.signal });
+    const fastify = Fastify({
+      logger: false,
+      bodyLimit: config.bodyLimit,
+      // Slow or idle clients must not hold sockets: bound headers, whole requests and keep-alive.
+      http: { headersTimeout: 10_000, maxHeaderSize: 8192 },
+      requestTimeout: 15_000,
+      keepAliveTimeout: 5_000,
+      forceCloseConnections: true,
+      // The client address is computed by `clientAddress` (tested, IPv4-mapped aware) instead.
+      trustProxy: false,
+      clientErrorHandler: (err, socket) => {
+        // Malformed HTTP never reaches a route: answer with the same JSON error shape and close.
+        if (err.code === "ECONNRESET" || socket.destroyed || !socket.writable) {
+          socket.destroy();
+          return;
+        }
+        const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+        const code: DnsErrorCode = "INVALID_REQUEST";
+        const body = JSON.stringify({ success: false, code, message: "Malformed HTTP request" });
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+            `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+            `connection: close\r\n\r\n${body}`,
+        );
+      },
+    });
 
-    const limited = requestLimiter.hit(ip);
-    const registerLimited = limited.allowed && isRegister ? registerLimiter.hit(ip) : limited;
-    if (!registerLimited.allowed) {
-      const limiter = limited.allowed ? registerLimiter : requestLimiter;
-      const what = limited.allowed ? "registrations" : "requests";
-      const retryAfter = Math.max(1, Math.ceil(registerLimited.retryAfterMs / 1000));
-      logger.debug({ event: "rate_limited", address: ip, path, what });
+    // JSON only: without this, fastify would hand a text/plain body to the handler as a string.
+    fastify.removeContentTypeParser("text/plain");
+
+    // Rate limits run first, before routing and before any body is read.
+    fastify.addHook("onRequest", async (req, reply) => {
+      reply.headers(COMMON_HEADERS);
+      const ip = ipOf(req);
+      const register = isRegister(req);
+      const general = requestLimiter.hit(ip);
+      const decision = general.allowed && register ? registerLimiter.hit(ip) : general;
+      if (decision.allowed) return;
+      const limiter = general.allowed ? registerLimiter : requestLimiter;
+      const what = general.allowed ? "registrations" : "requests";
+      const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      logger.debug({ event: "rate_limited", address: ip, url: req.url, what });
       const err = new DnsError(
         "RATE_LIMITED",
         `Too many ${what} from ${ip}: at most ${limiter.limit} per minute; retry in ${retryAfter} s`,
         429,
       );
-      const extra = isRegister
-        ? { node_count: registry.size, registered_address: ip, registered_port: 0, retry_after: retryAfter }
+      const extra = register
+        ? { ...registerFields(req), retry_after: retryAfter }
         : { retry_after: retryAfter };
-      sendJson(res, 429, errorBody(err, extra), { "retry-after": String(retryAfter) });
-      return;
-    }
+      return reply.code(429).header("retry-after", String(retryAfter)).send(errorBody(err, extra));
+    });
 
-    const allowed = ROUTES.get(path);
-    if (method === "OPTIONS" && allowed !== undefined) {
-      sendEmpty(res, 204, {
-        "access-control-allow-methods": [...allowed, "OPTIONS"].join(", "),
-        "access-control-allow-headers": "content-type",
-        "access-control-max-age": "600",
+    fastify.setErrorHandler((error, req, reply) => {
+      const err = toDnsError(error, config.bodyLimit);
+      if (err.status >= 500) logger.error({ event: "internal_error", err: error }, "request failed");
+      if (err.status === 413) reply.header("connection", "close");
+      return reply.code(err.status).send(errorBody(err, isRegister(req) ? registerFields(req) : {}));
+    });
+    fastify.setNotFoundHandler((req, reply) => {
+      const err = new DnsError("NOT_FOUND", `No route ${req.method} ${req.url.split("?")[0]}`, 404);
+      return reply.code(404).send(errorBody(err));
+    });
+
+    for (const [path, allowed] of ROUTES) {
+      const allow = [...allowed, "OPTIONS"].join(", ");
+      fastify.options(path, async (_req, reply) =>
+        reply
+          .code(204)
+          .headers({
+            "access-control-allow-methods": allow,
+            "access-control-allow-headers": "content-type",
+            "access-control-max-age": "600",
+          })
+          .send(),
+      );
+      fastify.route({
+        method: ALL_METHODS.filter((m) => !allowed.includes(m)),
+        url: path,
+        handler: async (req, reply) => {
+          reply.header("allow", allow);
+          throw new DnsError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${path}`, 405);
+        },
       });
-      return;
-    }
-    if (allowed === undefined) throw new DnsError("NOT_FOUND", `No route ${method} ${path}`, 404);
-    if (!allowed.includes(method)) {
-      res.setHeader("allow", [...allowed, "OPTIONS"].join(", "));
-      throw new DnsError("METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}`, 405);
     }
 
-    switch (path) {
-      case "/":
-        sendText(res, 200, "Astram DNS Server");
-        return;
-      case "/health":
-        purge();
-        sendJson(res, 200, { status: "healthy", node_count: registry.size, timestamp: unixNow() });
-        return;
-      case "/register": {
-        let body: unknown;
-        try {
-          body = await readJsonBody(req, config.bodyLimit);
-        } catch (err) {
-          if (!(err instanceof DnsError)) throw err;
-          const extra = { node_count: registry.size, registered_address: ip, registered_port: 0 };
-          const headers: Record<string, string> = err.status === 413 ? { connection: "close" } : {};
-          sendJson(res, err.status, errorBody(err, extra), headers);
-          return;
-        }
-        const result = await registrar.register(ip, body);
-        sendJson(res, result.status, result.body);
-        return;
-      }
-      case "/nodes": {
-        const limit = Math.min(queryInt(query, "limit", DEFAULT_LIST_LIMIT), MAX_LIST_LIMIT);
-        const minHeight = queryInt(query, "min_height", 0);
-        purge();
-        const nodes = registry.list({ limit, minHeight }, now());
-        sendJson(res, 200, { nodes, count: nodes.length });
-        return;
-      }
-      case "/stats":
-        purge();
-        sendJson(res, 200, { ...registry.stats(), timestamp: unixNow() });
-        return;
-    }
-  }
-
-  const server = createServer(
-    // Slow or idle clients must not hold sockets: bound headers, whole requests and keep-alive.
-    { headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192 },
-    (req, res) => {
-      handle(req, res).catch((err: unknown) => {
-        const known = err instanceof DnsError ? err : undefined;
-        if (known === undefined) logger.error({ event: "internal_error", err }, "request failed");
-        const e = known ?? new DnsError("INTERNAL", "Internal server error", 500);
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        sendJson(res, e.status, errorBody(e));
-      });
-    },
-  );
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    // Malformed HTTP never reaches a handler: answer with the same JSON error shape and close.
-    if (err.code === "ECONNRESET" || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-    const code: DnsErrorCode = "INVALID_REQUEST";
-    const body = JSON.stringify({ success: false, code, message: "Malformed HTTP request" });
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
-        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `connection: close\r\n\r\n${body}`,
+    fastify.get("/", async (_req, reply) =>
+      reply.type("text/plain; charset=utf-8").send("Astram DNS Server"),
     );
-  });
+    fastify.get("/health", async () => {
+      purge();
+      return { status: "healthy", node_count: registry.size, timestamp: unixNow() };
+    });
+    fastify.post("/register", {
+      onRequest: async (req) => {
+        // fastify does not decode bodies; a compressed one would only fail later as "not JSON".
+        const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+        if (encoding !== "identity") {
+          throw new DnsError("UNSUPPORTED_MEDIA_TYPE", "Content-Encoding is not supported", 415);
+        }
+      },
+      handler: async (req, reply) => {
+        const result = await registrar.register(ipOf(req), req.body);
+        return reply.code(result.status).send(result.body);
+      },
+    });
+    fastify.get("/nodes", async (req) => {
+      const query = req.query as Record<string, string | string[] | undefined>;
+      const limit = Math.min(queryInt(query, "limit", DEFAULT_LIST_LIMIT), MAX_LIST_LIMIT);
+      const minHeight = queryInt(query, "min_height", 0);
+      purge();
+      const nodes = registry.list({ limit, minHeight }, now());
+      return { nodes, count: nodes.length };
+    });
+    fastify.get("/stats", async () => {
+      purge();
+      return { ...registry.stats(), timestamp: unixNow() };
+    });
+    return fastify;
+  }
 
   return {
     config,
@@ -228,16 +253,11 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
     async start() {
       if (listening !== undefined) return listening;
       abort = new AbortController();
-      registrar = newRegistrar();
-      await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        server.once("error", onError);
-        server.listen({ host: config.host, port: config.port }, () => {
-          server.off("error", onError);
-          resolve();
-        });
-      });
-      const addr = server.address() as AddressInfo;
+      // A fastify instance cannot listen again once closed: each start gets a fresh one.
+      const instance = buildApp();
+      await instance.listen({ host: config.host, port: config.port });
+      app = instance;
+      const addr = instance.server.address() as AddressInfo;
       listening = {
         host: addr.address,
         port: addr.port,
@@ -251,24 +271,27 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
       return listening;
     },
     async stop() {
-      if (listening === undefined) return;
+      if (listening === undefined || app === undefined) return;
       listening = undefined;
       clearInterval(purgeTimer);
       abort.abort();
       await health.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await app.close();
+      app = undefined;
       logger.info({ event: "stopped" }, "astram-dns stopped");
     },
   };
 }
 
 /** A non-negative integer query parameter; absent means `fallback`, anything else is a 400. */
-function queryInt(query: URLSearchParams, name: string, fallback: number): number {
-  const raw = query.get(name);
-  if (raw === null || raw === "") return fallback;
+function queryInt(
+  query: Record<string, string | string[] | undefined>,
+  name: string,
+  fallback: number,
+): number {
+  const value = query[name];
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw === "") return fallback;
   if (!/^\d{1,15}$/.test(raw)) {
     throw new DnsError("INVALID_QUERY", `${name} must be a non-negative integer`, 400);
   }

@@ -109,6 +109,23 @@ describe("lifecycle", () => {
     expect(logger.events("stopped")).toBe(1);
   });
 
+  it("can start again after stop(), keeping the registry", async () => {
+    const ok: ProbeFn = async () => ({ ok: true, latencyMs: 1 });
+    const server = createDnsServer({
+      host: "127.0.0.1",
+      port: 0,
+      allowPrivate: true,
+      probe: ok,
+      logger: recordingLogger(),
+    });
+    const first = await server.start();
+    await postJson(`${first.url}/register`, body(8335));
+    await server.stop();
+    const second = await server.start();
+    expect((await getJson(`${second.url}/stats`)).body.node_count).toBe(1);
+    await server.stop();
+  });
+
   it("start() rejects when the port is taken", async () => {
     const { url } = await startDns();
     const port = Number(new URL(url).port);

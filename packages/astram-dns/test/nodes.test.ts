@@ -101,9 +101,9 @@ describe("HTTP surface", () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
     expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
-    for (const target of ["constructor", "__proto__", "*", "/constructor"]) {
+    for (const target of ["constructor", "__proto__", "/constructor", "//nodes", "/nodes/"]) {
       const raw = await rawRequest(url, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
-      // llhttp may refuse such a target itself (400); either way a JSON error, never a 500.
+      // Node's HTTP parser refuses some targets itself (400); either way a JSON error, never a 500.
       expect(raw).toMatch(/^HTTP\/1\.1 40[04] /);
       expect(raw).toMatch(/"code":"(NOT_FOUND|INVALID_REQUEST)"/);
     }
