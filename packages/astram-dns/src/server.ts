@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { clientAddress, proxyMatcher } from "./client-address.js";
 import { CONFIG_KEYS, type ConfigKey, type DnsConfig, resolveConfig } from "./config.js";
 import { DnsError, type DnsErrorCode } from "./errors.js";
@@ -198,13 +198,16 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
           })
           .send(),
       );
+      const notAllowed = async (req: FastifyRequest, reply: FastifyReply) => {
+        reply.header("allow", allow);
+        throw new DnsError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${path}`, 405);
+      };
+      // Refused in onRequest, before fastify would read and parse a body the route never wanted.
       fastify.route({
         method: ALL_METHODS.filter((m) => !allowed.includes(m)),
         url: path,
-        handler: async (req, reply) => {
-          reply.header("allow", allow);
-          throw new DnsError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${path}`, 405);
-        },
+        onRequest: notAllowed,
+        handler: notAllowed,
       });
     }
 

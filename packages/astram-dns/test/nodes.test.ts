@@ -97,6 +97,13 @@ describe("HTTP surface", () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST, OPTIONS");
     expect(await wrong.json()).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
+    const put = await fetch(`${url}/nodes`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
+    expect(put.status).toBe(405);
+    expect(await put.json()).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
     const pre = await fetch(`${url}/register`, { method: "OPTIONS" });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
