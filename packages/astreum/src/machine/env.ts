@@ -26,6 +26,8 @@ export class Env {
   readonly isCallFrame: boolean;
   private keys: string[] = [];
   private vals: Expr[] = [];
+  /** `keys` is a call's parameter list, shared with other calls: copy before adding a name. */
+  private sharedKeys = false;
   private map: Map<string, Expr> | null = null;
   private hasChildren = false;
   private memo: Map<string, Env | null> | null = null;
@@ -41,9 +43,26 @@ export class Env {
     }
   }
 
+  /**
+   * The Env of one `fn` call: `names[i]` bound to `values[i]` (taken over, not copied). Shares
+   * `names` (the memoized parameter list) instead of copying it. With duplicate names the last wins.
+   */
+  static forCall(parent: Env, names: readonly string[], values: Expr[]): Env {
+    const env = new Env(null, parent, true);
+    if (names.length > SMALL) {
+      for (let i = 0; i < names.length; i++) env.put(names[i]!, values[i]!);
+      return env;
+    }
+    env.keys = names as string[];
+    env.sharedKeys = true;
+    env.vals = values;
+    return env;
+  }
+
   /** A snapshot of the local bindings (write with `put`). */
   get data(): ReadonlyMap<string, Expr> {
     if (this.map !== null) return new Map(this.map);
+    // Map keeps the last value set for a duplicated name, like `get`.
     return new Map(this.keys.map((k, i) => [k, this.vals[i]!]));
   }
 
@@ -94,7 +113,7 @@ export class Env {
       return;
     }
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = keys.length - 1; i >= 0; i--) {
       if (keys[i] === key) {
         this.vals[i] = value;
         return;
@@ -102,7 +121,10 @@ export class Env {
     }
     if (this.hasChildren) epoch++;
     if (keys.length < SMALL) {
-      keys.push(key);
+      if (this.sharedKeys) {
+        this.keys = [...keys, key];
+        this.sharedKeys = false;
+      } else keys.push(key);
       this.vals.push(value);
       return;
     }
@@ -112,6 +134,7 @@ export class Env {
     this.map = m;
     this.keys = [];
     this.vals = [];
+    this.sharedKeys = false;
   }
 
   /** All visible names, nearest binding first (for tools such as the REPL's `:env`). */
@@ -131,14 +154,16 @@ export class Env {
   /** True when this Env is a call frame whose every local name is among `names`. */
   canBypass(names: readonly string[]): boolean {
     if (!this.isCallFrame || this.map !== null || this.keys.length > names.length) return false;
+    if (this.keys === names) return true; // the same parameter list: the common self tail call
     for (const k of this.keys) if (!names.includes(k)) return false;
     return true;
   }
 
   private local(key: string): Expr | undefined {
     if (this.map !== null) return this.map.get(key);
+    // Backwards, so that with duplicate parameter names the last binding wins.
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.vals[i];
+    for (let i = keys.length - 1; i >= 0; i--) if (keys[i] === key) return this.vals[i];
     return undefined;
   }
 }

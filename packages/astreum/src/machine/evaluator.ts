@@ -4,12 +4,12 @@
 // to evaluate and the return markers of `fn` calls, so neither deep nesting nor deep recursion
 // touches the JavaScript stack. A Task is one line of evaluation (the main program or one actor);
 // it runs in slices so the scheduler can interleave actors and suspend one on `receive`.
+import { listSteps, QUOTE_TAG, type Step, UNRESOLVED_TAG } from "./compile.js";
 import { Env } from "./env.js";
 import { CallDepthExceededError, UnresolvedExprError } from "./errors.js";
 import { BYTES_TAG, type Expr, LINK_TAG, NIL, SYMBOL_TAG } from "./expr.js";
 import type { Meter } from "./meter.js";
 import { OPERATORS, operatorIndex } from "./operators/index.js";
-import { QUOTE_SYMBOL } from "./parser.js";
 import type { Runtime } from "./runtime.js";
 import { DONE, RUNNABLE, type TaskState } from "./task-state.js";
 
@@ -26,7 +26,7 @@ export class CallFrame {
   ) {}
 }
 
-export type WorkItem = Expr | CallFrame;
+export type WorkItem = Step | CallFrame;
 
 export class Task {
   /** Value stack of the current call frame (top = last element). */
@@ -70,61 +70,57 @@ export class Task {
     let ops = 0;
     try {
       while (budget-- > 0) {
-        let item = work.pop();
-        if (item === undefined) {
+        const next = work.pop();
+        if (next === undefined) {
           this.state = DONE;
           return;
         }
-        // A list evaluates its head, then its tail: descend through heads directly instead of a
-        // round trip through `work`.
-        while (item.tag === LINK_TAG) {
-          const head: Expr | null = item.head;
-          const tail: Expr | null = item.tail;
-          if (head !== null && head.tag === SYMBOL_TAG && head.value === QUOTE_SYMBOL) {
-            // (' x) pushes x unevaluated; (') pushes NIL.
-            if (tail === null) {
-              if (item.tailHash !== null) throw unresolved(this, "quoted tail");
-              meter.charge(1);
-              this.stack.push(NIL);
-            } else {
-              meter.charge(tail.size);
-              this.stack.push(tail);
+        let item: WorkItem = next;
+        // Dispatch; a list continues with its first step directly instead of a round trip via `work`.
+        for (;;) {
+          switch (item.tag) {
+            case SYMBOL_TAG: {
+              let op = item.op;
+              if (op === -2) op = item.op = operatorIndex(item.value);
+              if (op >= 0) {
+                ops++;
+                OPERATORS[op]!(this);
+                if (this.state !== RUNNABLE) return;
+              } else {
+                const value = this.env.get(item.value);
+                if (value === undefined) {
+                  meter.charge(item.size + 1);
+                  this.stack.push(NIL);
+                } else {
+                  meter.charge(item.size + value.size);
+                  this.stack.push(value);
+                }
+              }
+              break;
             }
-            item = undefined;
-            break;
-          }
-          if (tail !== null) work.push(tail);
-          else if (item.tailHash !== null) throw unresolved(this, "list tail");
-          if (head === null) {
-            if (item.headHash !== null) throw unresolved(this, "list head");
-            item = undefined;
-            break;
-          }
-          item = head;
-        }
-        if (item === undefined) continue;
-        if (item.tag === SYMBOL_TAG) {
-          let op = item.op;
-          if (op === -2) op = item.op = operatorIndex(item.value);
-          if (op >= 0) {
-            ops++;
-            OPERATORS[op]!(this);
-            if (this.state !== RUNNABLE) return;
-          } else {
-            const value = this.env.get(item.value);
-            if (value === undefined) {
-              meter.charge(item.size + 1);
-              this.stack.push(NIL);
-            } else {
-              meter.charge(item.size + value.size);
-              this.stack.push(value);
+            case BYTES_TAG:
+              meter.charge(item.size);
+              this.stack.push(item);
+              break;
+            case LINK_TAG: {
+              const steps: readonly Step[] = item.steps ?? listSteps(item);
+              const n = steps.length;
+              if (n === 0) break;
+              for (let i = n - 1; i > 0; i--) work.push(steps[i]!);
+              item = steps[0]!;
+              continue;
             }
+            case QUOTE_TAG:
+              meter.charge(item.cost);
+              this.stack.push(item.value);
+              break;
+            case FRAME_TAG:
+              this.returnFrom(item);
+              break;
+            case UNRESOLVED_TAG:
+              throw new UnresolvedExprError(this.label, `the ${item.what} is known only by its hash`);
           }
-        } else if (item.tag === BYTES_TAG) {
-          meter.charge(item.size);
-          this.stack.push(item);
-        } else {
-          this.returnFrom(item);
+          break;
         }
       }
     } finally {
@@ -133,40 +129,38 @@ export class Task {
   }
 
   /**
-   * Starts a `fn` call: the top `names.length` values of the stack are the arguments (deepest
-   * first); binds `names[i]` to them in a child Env and evaluates `body` on a fresh stack. In tail
+   * Starts a `fn` call: the top `names.length` values of the stack are the arguments (the first
+   * parameter takes the deepest); binds `names[i]` to them in a child Env and evaluates `body` on a fresh stack. In tail
    * position (nothing left to do in the current call) the current call is replaced instead of
    * nested, so tail recursion runs in constant space.
    */
   call(names: readonly string[], body: Expr): void {
     const work = this.work;
     const s = this.stack;
-    const base = s.length - names.length;
+    const n = names.length;
+    // Pop the arguments (deepest first in `args`); pops are cheaper than slice + length change.
+    const args: Expr[] = new Array(n);
+    for (let i = n - 1; i >= 0; i--) args[i] = s.pop()!;
     const top = work[work.length - 1];
     const tailCall = this.depth > 0 && top !== undefined && top.tag === FRAME_TAG;
     const callerEnv = this.env;
     let parent = callerEnv;
     if (tailCall) {
       // What this call would return if the callee leaves nothing: the current top, else its own fallback.
-      if (base > 0) top.fallback = s[base - 1];
+      if (s.length > 0) top.fallback = s[s.length - 1];
       // The replaced call's Env can never be extended again; when the callee rebinds every name it
       // holds, lookups through it and around it agree, so skip it to keep the chain short.
       if (parent.parent !== null && parent.canBypass(names)) parent = parent.parent;
-    } else if (this.depth >= this.runtime.limits.maxCallDepth) {
-      throw new CallDepthExceededError(`fn (${this.label})`, this.runtime.limits.maxCallDepth);
-    }
-    const env = new Env(null, parent, true);
-    for (let i = 0; i < names.length; i++) env.put(names[i]!, s[base + i]!);
-    this.env = env;
-    if (tailCall) {
-      // The replaced call's stack is referenced by nobody else: reuse it.
-      s.length = 0;
     } else {
-      s.length = base;
+      if (this.depth >= this.runtime.limits.maxCallDepth) {
+        throw new CallDepthExceededError(`fn (${this.label})`, this.runtime.limits.maxCallDepth);
+      }
       work.push(new CallFrame(callerEnv, s, undefined));
       this.depth++;
-      this.stack = [];
     }
+    this.env = Env.forCall(parent, names, args);
+    // A tail call drops the replaced call's stack; otherwise the caller's stack waits in its frame.
+    this.stack = [];
     work.push(body);
   }
 
@@ -191,8 +185,4 @@ export class Task {
     this.depth--;
     if (result !== undefined) this.stack.push(result);
   }
-}
-
-function unresolved(task: Task, what: string): UnresolvedExprError {
-  return new UnresolvedExprError(task.label, `the ${what} is known only by its hash`);
 }

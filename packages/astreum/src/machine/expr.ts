@@ -3,6 +3,7 @@
 // cached on first use. Everything that walks a tree is iterative, so a 100,000-level expression
 // cannot overflow the JavaScript stack.
 import { blake3 } from "./blake3.js";
+import type { Step } from "./compile.js";
 import { decodeSmallSigned, encodeSigned, encodeSmallSigned, SMALL_INT_BYTES } from "./integer.js";
 
 /** Numeric tags used for fast dispatch; they equal the serialization tag bytes. */
@@ -132,6 +133,8 @@ export class LinkExpr {
   readonly size: number;
   /** Evaluator memo: this list's parameter names when used as `fn` parameters. Not part of the value. */
   paramsMemo: readonly string[] | undefined = undefined;
+  /** Evaluator memo: this list's evaluation steps (see compile.ts). Not part of the value. */
+  steps: readonly Step[] | undefined = undefined;
   private cachedHash: Uint8Array | null = null;
   constructor(
     readonly head: Expr | null = null,
