@@ -73,7 +73,19 @@ export function parseAt(tokens: readonly string[], start: number): [Expr, number
 function atom(token: string): Expr {
   if (token === "quote") return new SymbolExpr(QUOTE_SYMBOL);
   if (INTEGER.test(token)) return integer(token.replaceAll("_", ""));
-  return new SymbolExpr(token);
+  return new SymbolExpr(intern(token));
+}
+
+// Symbol texts share one string per spelling, so Env lookups compare names by identity first.
+// Bounded, so that parsing endless distinct names cannot grow it without limit.
+const interned = new Map<string, string>();
+const MAX_INTERNED = 65_536;
+
+function intern(text: string): string {
+  const hit = interned.get(text);
+  if (hit !== undefined) return hit;
+  if (interned.size < MAX_INTERNED) interned.set(text, text);
+  return text;
 }
 
 function integer(digits: string): Expr {
