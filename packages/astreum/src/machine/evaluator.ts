@@ -130,9 +130,9 @@ export class Task {
 
   /**
    * Starts a `fn` call: the top `names.length` values of the stack are the arguments (the first
-   * parameter takes the deepest); binds `names[i]` to them in a child Env and evaluates `body` on a fresh stack. In tail
-   * position (nothing left to do in the current call) the current call is replaced instead of
-   * nested, so tail recursion runs in constant space.
+   * parameter takes the deepest); binds them in a child Env and evaluates `body` on a fresh stack.
+   * In tail position (nothing left to do in the current call) the current call is replaced instead
+   * of nested, so tail recursion runs in constant space.
    */
   call(names: readonly string[], body: Expr): void {
     const work = this.work;
