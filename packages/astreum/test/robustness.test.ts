@@ -2,10 +2,12 @@
 // bound under a meter limit: each case ends in a result or a typed MachineError.
 import {
   CallDepthExceededError,
+  Env,
   LinkExpr,
   Machine,
   MachineError,
   MeterExceededError,
+  OperandTypeError,
   parse,
   printExpr,
   ResourceLimitError,
@@ -94,6 +96,30 @@ describe("runaway programs", () => {
   it("the JavaScript heap guard stops a program before the host runs out of memory", () => {
     const src = "((' (n)) (' p) def) ((' ((n 0 is_eq) 0 (' (n -1 + p f fn)) if)) (' f) def) (1000000 p f fn)";
     expect(() => runSrc(src, { limits: { maxHeapFraction: 1e-6 } })).toThrow(/the JavaScript heap holds/);
+  });
+
+  it("values sharing subtrees (2^200 leaves) compare, hash and print in bounded time", () => {
+    // d(n) = link(d(n-1), d(n-1)): 200 links build a tree of 2^200 nodes out of 201 distinct ones.
+    const src = `
+      ((' (n acc)) (' p) def)
+      ((' ((n 0 is_eq) (' acc) (' (n -1 + acc acc link p dbl fn)) if)) (' dbl) def)
+      (200 (' ()) p dbl fn) (' v) def
+      (200 (' ()) p dbl fn) (' w) def
+      (v w is_eq) v (v 1 +)`;
+    let err: unknown;
+    const m = new Machine(null, { meterLimit: 1_000_000 });
+    const env = new Env();
+    try {
+      m.runSource(src, env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OperandTypeError);
+    expect((err as Error).message).toMatch(/left operand must be Bytes, got Link \(\(\(\(/);
+    expect((err as Error).message.length).toBeLessThan(200);
+    expect(m.runSource("(v w is_eq)", env).map((x) => printExpr(x))).toEqual(["1"]);
+    expect(printExpr(env.get("v")!, { maxLength: 1000 })).toHaveLength(1001);
+    expect(env.get("v")!.hash()).toHaveLength(32);
   });
 
   it("large integer literals and arithmetic stay exact", () => {

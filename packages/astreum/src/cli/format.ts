@@ -9,9 +9,12 @@ import {
   tokenizeWithOffsets,
 } from "../machine/index.js";
 
+/** Longest text shown for one value (values sharing subtrees can have astronomically long text). */
+const MAX_VALUE_TEXT = 4_000_000;
+
 /** The stack, bottom first, as `[v1 v2 …]` in source notation. */
 export function formatStack(stack: readonly Expr[]): string {
-  return `[${stack.map(printExpr).join(" ")}]`;
+  return `[${stack.map((x) => printExpr(x, { maxLength: MAX_VALUE_TEXT })).join(" ")}]`;
 }
 
 /** One line per failure, e.g. `error: STACK_UNDERFLOW: stack underflow in …`. */

@@ -83,7 +83,7 @@ export function startRepl(options: ReplOptions): Promise<void> {
       case ":env": {
         const entries = env.entries();
         if (entries.length === 0) say("(no bindings)");
-        for (const [k, v] of entries) say(`${k} = ${truncate(printExpr(v))}`);
+        for (const [k, v] of entries) say(`${k} = ${printExpr(v, { maxLength: 200 })}`);
         break;
       }
       case ":actors": {
@@ -159,8 +159,4 @@ function loadHistory(file: string | undefined): string[] {
     }
   }
   return out;
-}
-
-function truncate(s: string): string {
-  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
 }

@@ -1,7 +1,13 @@
 // Structural equality (the seed's `is_eq`, generalised): Bytes by value, Symbol by text, Link by
 // head and tail recursively, absent == absent, different kinds never equal. Iterative, so deep
-// structures cannot overflow the JavaScript stack.
+// structures cannot overflow the JavaScript stack. Values built with `link` can share subtrees, so
+// a tree walk could take exponential time on a small value; past WALK_LIMIT nodes the comparison
+// uses the expression hashes instead (equal exactly when the structures are equal, computed once
+// per distinct node and cached).
 import { BYTES_TAG, type Expr, LINK_TAG, NIL, SYMBOL_TAG } from "./expr.js";
+
+/** Largest tree (in nodes) compared by walking. */
+const WALK_LIMIT = 100_000;
 
 export function exprEquals(a: Expr, b: Expr): boolean {
   // Atoms (the common case in programs) compare without allocating the walk's stacks.
@@ -9,6 +15,7 @@ export function exprEquals(a: Expr, b: Expr): boolean {
   if (a.tag !== LINK_TAG || b.tag !== LINK_TAG) return a.tag === b.tag && atomEquals(a, b);
   if (a === NIL) return b.isNil;
   if (b === NIL) return a.isNil;
+  if (Math.min(a.nodes, b.nodes) > WALK_LIMIT) return bytesEqual(a.hash(), b.hash());
   const left: (Expr | null)[] = [a];
   const right: (Expr | null)[] = [b];
   while (left.length > 0) {

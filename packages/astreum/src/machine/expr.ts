@@ -131,6 +131,12 @@ export class LinkExpr {
   readonly tag = LINK_TAG;
   /** size(head) + size(tail) over materialised children (facts §1.5). */
   readonly size: number;
+  /**
+   * Nodes in the tree this Link spans, shared subtrees counted each time they occur (so it can
+   * exceed the number of distinct nodes, even reach Infinity, for values built with `link`).
+   * Walks that would visit this many nodes choose a cheaper method past a bound.
+   */
+  readonly nodes: number;
   /** Evaluator memo: this list's parameter names when used as `fn` parameters. Not part of the value. */
   paramsMemo: readonly string[] | undefined = undefined;
   /** Evaluator memo: this list's evaluation steps (see compile.ts). Not part of the value. */
@@ -143,6 +149,10 @@ export class LinkExpr {
     readonly tailHash: Uint8Array | null = null,
   ) {
     this.size = (head === null ? 0 : head.size) + (tail === null ? 0 : tail.size);
+    this.nodes =
+      1 +
+      (head === null ? 0 : head.tag === LINK_TAG ? head.nodes : 1) +
+      (tail === null ? 0 : tail.tag === LINK_TAG ? tail.nodes : 1);
   }
   /** True for NIL (no head and no tail, materialised or by hash). */
   get isNil(): boolean {

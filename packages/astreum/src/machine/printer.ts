@@ -5,15 +5,26 @@
 import { BYTES_TAG, type Expr, LINK_TAG, type LinkExpr } from "./expr.js";
 import { decodeSigned, isMinimalSigned, toHex } from "./integer.js";
 
-export function printExpr(expr: Expr): string {
+/**
+ * Source text of `expr`. With `maxLength`, printing stops once the text is longer and ends in
+ * `…`: values built with `link` may share subtrees, and their text can be exponentially long.
+ */
+export function printExpr(expr: Expr, options: { maxLength?: number } = {}): string {
+  const maxLength = options.maxLength ?? Number.POSITIVE_INFINITY;
   const out: string[] = [];
+  let length = 0;
   // Work items: an expression to print, or literal text to emit.
   const work: (Expr | string)[] = [expr];
   while (work.length > 0) {
     const x = work.pop()!;
-    if (typeof x === "string") out.push(x);
-    else if (x.tag !== LINK_TAG) out.push(atomText(x));
-    else expandList(x, work);
+    const text = typeof x === "string" ? x : x.tag !== LINK_TAG ? atomText(x) : null;
+    if (text === null) {
+      expandList(x as LinkExpr, work);
+      continue;
+    }
+    out.push(text);
+    length += text.length;
+    if (length > maxLength) return `${out.join("").slice(0, maxLength)}…`;
   }
   return out.join("");
 }

@@ -19,6 +19,5 @@ export function expectBytes(x: Expr, op: string, role: string): BytesExpr {
 export function describe(x: Expr): string {
   const kind = x.tag === LINK_TAG ? (x.isNil ? "NIL" : "Link") : x.tag === BYTES_TAG ? "Bytes" : "Symbol";
   if (kind === "NIL") return kind;
-  const text = x.size > 200 ? "…" : printExpr(x);
-  return `${kind} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+  return `${kind} ${printExpr(x, { maxLength: 60 })}`;
 }
