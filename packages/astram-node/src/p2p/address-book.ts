@@ -59,7 +59,8 @@ export class AddressBook {
     if (!k) return;
     k.failures++;
     // Forget learned addresses that keep failing; configured ones stay and back off.
-    if (k.failures >= 10 && k.source !== "config" && k.source !== "manual") this.known.delete(formatEndpoint(endpoint));
+    if (k.failures >= 10 && k.source !== "config" && k.source !== "manual")
+      this.known.delete(formatEndpoint(endpoint));
   }
 
   /**

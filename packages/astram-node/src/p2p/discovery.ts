@@ -37,7 +37,9 @@ export function probeLatency(e: Endpoint, timeoutMs = 3000): Promise<number | un
  * height / max height, min(uptime hours, 168) / 168, and 1 - (latency - min) / (max - min)
  * (1 when all latencies are equal). Localhost and our own addresses are excluded by the caller.
  */
-export function scoreCandidates(nodes: readonly (DiscoveredNode & { latencyMs: number })[]): ScoredCandidate[] {
+export function scoreCandidates(
+  nodes: readonly (DiscoveredNode & { latencyMs: number })[],
+): ScoredCandidate[] {
   if (nodes.length === 0) return [];
   const maxH = Math.max(1, ...nodes.map((n) => n.height));
   const minL = Math.min(...nodes.map((n) => n.latencyMs));
@@ -75,7 +77,11 @@ export class DiscoveryClient {
         body: JSON.stringify({ port, version, height }),
         signal: AbortSignal.timeout(5000),
       });
-      const body = (await res.json().catch(() => ({}))) as { success?: boolean; message?: string; registered_address?: string };
+      const body = (await res.json().catch(() => ({}))) as {
+        success?: boolean;
+        message?: string;
+        registered_address?: string;
+      };
       if (!res.ok || !body.success) {
         this.log.warn({ status: res.status, message: body.message }, "discovery registration refused");
         return false;
@@ -93,7 +99,9 @@ export class DiscoveryClient {
   async candidates(want: number, self: (e: Endpoint) => boolean): Promise<ScoredCandidate[]> {
     let nodes: DiscoveredNode[];
     try {
-      const res = await fetch(new URL(`/nodes?limit=${want * 3}`, this.baseUrl), { signal: AbortSignal.timeout(5000) });
+      const res = await fetch(new URL(`/nodes?limit=${want * 3}`, this.baseUrl), {
+        signal: AbortSignal.timeout(5000),
+      });
       nodes = ((await res.json()) as { nodes?: DiscoveredNode[] }).nodes ?? [];
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, "cannot fetch nodes from the discovery server");

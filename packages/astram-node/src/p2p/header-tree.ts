@@ -107,8 +107,13 @@ export class HeaderTree {
     this.pending.delete(hash);
   }
 
-  /** Pending headers in height order (what still needs downloading). */
-  wanted(): { hash: string; height: number }[] {
-    return [...this.pending.values()].sort((a, b) => a.height - b.height).map((n) => ({ hash: n.hash, height: n.height }));
+  /** Pending headers in height order whose blocks are not in the block index yet (others are dropped). */
+  wanted(chain: { getEntry(hash: string): unknown }): { hash: string; height: number }[] {
+    const out: { hash: string; height: number }[] = [];
+    for (const n of this.pending.values()) {
+      if (chain.getEntry(n.hash)) this.pending.delete(n.hash);
+      else out.push({ hash: n.hash, height: n.height });
+    }
+    return out.sort((a, b) => a.height - b.height);
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { join } from "node:path";
 import {
   type Block,
   type BlockHeader,
@@ -18,7 +18,16 @@ import type { Logger } from "pino";
 import type { AcceptResult } from "../chain/chainstate.js";
 import type { AstramNode, PeerSummary, Source } from "../node.js";
 import { AddressBook, type AddressSource } from "./address-book.js";
-import { type Endpoint, formatEndpoint, isLoopback, isPrivate, normalizeIp, parseEndpoint, subnet16, subnet24 } from "./addresses.js";
+import {
+  type Endpoint,
+  formatEndpoint,
+  isLoopback,
+  isPrivate,
+  normalizeIp,
+  parseEndpoint,
+  subnet16,
+  subnet24,
+} from "./addresses.js";
 import { BanList } from "./ban-list.js";
 import { BlockDownloader } from "./block-downloader.js";
 import { DiscoveryClient } from "./discovery.js";
@@ -78,18 +87,21 @@ export class P2pService {
     this.log = node.log.child({ service: "p2p" });
     this.book = new AddressBook(join(node.settings.dataDir, "peers.json"));
     this.headers = new HeaderTree(
-        // The chainstate exists once the node has started; services start after it.
+      // The chainstate exists once the node has started; services start after it.
       lazyChain(node),
       node.params,
       node.now,
     );
     this.downloader = new BlockDownloader(
       this.limits,
-      (peer, hashes) => peer.send({ type: "GetData", objectType: InventoryType.Block, hashes: hashes.map(hexToBytes) }),
+      (peer, hashes) =>
+        peer.send({ type: "GetData", objectType: InventoryType.Block, hashes: hashes.map(hexToBytes) }),
       (hash) => this.node.chain.hasBlock(hash),
     );
     const s = node.settings;
-    this.discovery = s.dnsServerUrl ? new DiscoveryClient(s.dnsServerUrl, this.log, s.allowPrivatePeers) : undefined;
+    this.discovery = s.dnsServerUrl
+      ? new DiscoveryClient(s.dnsServerUrl, this.log, s.allowPrivatePeers)
+      : undefined;
   }
 
   /** The port the listener is bound to (useful with port 0). */
@@ -126,7 +138,10 @@ export class P2pService {
       }
     }
     const fromFile = this.book.load();
-    this.log.info({ port: this.boundPort, bind: s.p2pBindAddr, known: this.book.size, fromFile }, "P2P listening");
+    this.log.info(
+      { port: this.boundPort, bind: s.p2pBindAddr, known: this.book.size, fromFile },
+      "P2P listening",
+    );
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
     every(1000, () => this.maintain());
     every(this.limits.headerSyncIntervalMs, () => this.periodicHeaderSync());
@@ -134,7 +149,9 @@ export class P2pService {
     every(60_000, () => this.saveAddressBook());
     if (this.discovery) {
       const register = () =>
-        s.dnsRegister ? this.discovery!.register(this.boundPort, SOFTWARE_VERSION, this.node.chain.height + 1) : Promise.resolve(false);
+        s.dnsRegister
+          ? this.discovery!.register(this.boundPort, SOFTWARE_VERSION, this.node.chain.height + 1)
+          : Promise.resolve(false);
       const discover = async () => {
         await register();
         const found = await this.discovery!.candidates(10, (e) => this.isSelf(e));
@@ -195,11 +212,22 @@ export class P2pService {
     const inbound = peers.length - outbound;
     if (direction === "outbound" && outbound >= this.limits.maxOutbound) return "outbound slots full";
     if (direction === "inbound" && inbound >= this.limits.maxInbound) return "inbound slots full";
-    if (peers.filter((p) => p.remote.host === ip).length >= this.limits.maxPerIp) return `more than ${this.limits.maxPerIp} connections from ${ip}`;
-    const others24 = new Set(peers.filter((p) => p.remote.host !== ip && subnet24(p.remote.host) === subnet24(ip)).map((p) => p.remote.host));
-    if (others24.size >= this.limits.maxPer24) return `subnet ${subnet24(ip)} already has ${others24.size} peers`;
-    const others16 = new Set(peers.filter((p) => p.remote.host !== ip && subnet16(p.remote.host) === subnet16(ip)).map((p) => p.remote.host));
-    if (others16.size >= this.limits.maxPer16) return `subnet ${subnet16(ip)} already has ${others16.size} peers`;
+    if (peers.filter((p) => p.remote.host === ip).length >= this.limits.maxPerIp)
+      return `more than ${this.limits.maxPerIp} connections from ${ip}`;
+    const others24 = new Set(
+      peers
+        .filter((p) => p.remote.host !== ip && subnet24(p.remote.host) === subnet24(ip))
+        .map((p) => p.remote.host),
+    );
+    if (others24.size >= this.limits.maxPer24)
+      return `subnet ${subnet24(ip)} already has ${others24.size} peers`;
+    const others16 = new Set(
+      peers
+        .filter((p) => p.remote.host !== ip && subnet16(p.remote.host) === subnet16(ip))
+        .map((p) => p.remote.host),
+    );
+    if (others16.size >= this.limits.maxPer16)
+      return `subnet ${subnet16(ip)} already has ${others16.size} peers`;
     return undefined;
   }
 
@@ -218,7 +246,8 @@ export class P2pService {
   connect(endpoint: Endpoint, source: AddressSource = "manual"): Promise<Peer | undefined> {
     const key = formatEndpoint(endpoint);
     this.book.add(endpoint, source);
-    if (this.isSelf(endpoint) || this.dialing.has(key) || this.isConnectedTo(endpoint)) return Promise.resolve(undefined);
+    if (this.isSelf(endpoint) || this.dialing.has(key) || this.isConnectedTo(endpoint))
+      return Promise.resolve(undefined);
     const why = this.refusal(endpoint.host, "outbound");
     if (why) {
       this.log.debug({ peer: key, why }, "not dialling");
@@ -302,7 +331,8 @@ export class P2pService {
     peer.banScore += score;
     this.log.warn({ peer: peer.id, score, total: peer.banScore, why }, "peer misbehaved");
     if (peer.banScore >= this.limits.banThreshold) {
-      if (!isLoopback(peer.remote.host) || this.node.settings.allowPrivatePeers) this.bans.ban(peer.remote.host, this.limits.banDurationMs);
+      if (!isLoopback(peer.remote.host) || this.node.settings.allowPrivatePeers)
+        this.bans.ban(peer.remote.host, this.limits.banDurationMs);
       this.log.warn({ peer: peer.id, ip: peer.remote.host }, "peer banned");
       peer.close(`banned: ${why}`);
     }
@@ -321,7 +351,10 @@ export class P2pService {
   // ---- messages ----
 
   private onMessage(peer: Peer, m: P2pMessage): void {
-    if (!peer.handshakeDone && !["Handshake", "HandshakeAck", "Version", "VerAck", "Ping", "Pong"].includes(m.type)) {
+    if (
+      !peer.handshakeDone &&
+      !["Handshake", "HandshakeAck", "Version", "VerAck", "Ping", "Pong"].includes(m.type)
+    ) {
       this.misbehave(peer, 10, `${m.type} before the handshake`);
       return;
     }
@@ -363,19 +396,31 @@ export class P2pService {
 
   private onHandshake(peer: Peer, info: HandshakeInfo, isRequest: boolean): void {
     const p = this.node.params;
-    if (info.protocolVersion !== p.protocolVersion || info.networkId !== p.networkId || info.chainId !== p.chainId) {
-      this.log.info({ peer: peer.id, network: info.networkId, chain: info.chainId, protocol: info.protocolVersion }, "peer on another network");
+    if (
+      info.protocolVersion !== p.protocolVersion ||
+      info.networkId !== p.networkId ||
+      info.chainId !== p.chainId
+    ) {
+      this.log.info(
+        { peer: peer.id, network: info.networkId, chain: info.chainId, protocol: info.protocolVersion },
+        "peer on another network",
+      );
       peer.close("different protocol version, network id or chain id");
       return;
     }
-    const session = info.supportedFeatures.find((f) => f.startsWith(SESSION_PREFIX))?.slice(SESSION_PREFIX.length);
+    const session = info.supportedFeatures
+      .find((f) => f.startsWith(SESSION_PREFIX))
+      ?.slice(SESSION_PREFIX.length);
     if (session === this.session) {
       if (peer.dialed) this.selfEndpoints.add(formatEndpoint(peer.dialed));
       if (peer.dialed) this.book.remove(peer.dialed);
       peer.close("connected to ourselves");
       return;
     }
-    if (session && [...this.peersById.values()].some((o) => o !== peer && o.handshakeDone && o.session === session)) {
+    if (
+      session &&
+      [...this.peersById.values()].some((o) => o !== peer && o.handshakeDone && o.session === session)
+    ) {
       peer.close("already connected to this node");
       return;
     }
@@ -390,7 +435,10 @@ export class P2pService {
       this.book.add(listen, peer.direction === "outbound" ? "manual" : "inbound");
       this.book.markSuccess(listen);
     }
-    this.log.info({ peer: peer.id, direction: peer.direction, height: info.height, version: info.softwareVersion }, "peer connected");
+    this.log.info(
+      { peer: peer.id, direction: peer.direction, height: info.height, version: info.softwareVersion },
+      "peer connected",
+    );
     if (peer.height > this.node.chain.height + 1) this.requestHeaders(peer);
   }
 
@@ -461,16 +509,17 @@ export class P2pService {
     }
     const wanted: Uint8Array[] = [];
     if (type === InventoryType.Block) {
-      const count = peer.announcements.add(hashes.length);
-      if (count > this.limits.blockAnnouncementsPerMinute) {
-        this.misbehave(peer, 10, `${count} block announcements in a minute`);
-        return;
-      }
       for (const raw of hashes) {
         if (raw.length !== 32) continue;
         const hash = bytesToHex(raw);
         peer.knownInventory.add(hash);
         if (!this.node.chain.hasBlock(hash) && !this.downloader.isInFlight(hash)) wanted.push(raw);
+      }
+      // Only announcements of blocks we lack count: they are the ones that cost us a download.
+      const count = wanted.length > 0 ? peer.announcements.add(wanted.length) : 0;
+      if (count > this.limits.blockAnnouncementsPerMinute) {
+        this.misbehave(peer, 10, `${count} block announcements in a minute`);
+        return;
       }
       if (wanted.length > 0) {
         // Learn the header chain first when we are behind; otherwise fetch the new block directly.
@@ -484,7 +533,8 @@ export class P2pService {
         peer.knownInventory.add(txid);
         if (!this.node.mempool.has(txid) && !this.node.store.hasTransaction(txid)) wanted.push(raw);
       }
-      if (wanted.length > 0) peer.send({ type: "GetData", objectType: InventoryType.Transaction, hashes: wanted });
+      if (wanted.length > 0)
+        peer.send({ type: "GetData", objectType: InventoryType.Transaction, hashes: wanted });
     }
   }
 
@@ -525,19 +575,24 @@ export class P2pService {
       }
     }
     peer.knownInventory.add(block.hash);
-    this.headers.remove(block.hash);
     let result: AcceptResult;
     try {
       result = this.node.submitBlock(block, { peer: peer.id });
     } catch (e) {
       if (!(e instanceof VerifyError)) throw e;
-      this.log.warn({ peer: peer.id, hash: block.hash, code: e.code, reason: e.reason }, "invalid block from peer");
+      this.log.warn(
+        { peer: peer.id, hash: block.hash, code: e.code, reason: e.reason },
+        "invalid block from peer",
+      );
       if (e.action.kind === "ban") this.misbehave(peer, e.action.score, `invalid block: ${e.code}`);
       return;
     }
     if (result.status === "orphan") {
-      // Ask for the headers that connect it; the downloader fetches the missing blocks.
-      this.requestHeaders(peer);
+      // Its header stays pending until it connects (an evicted orphan is fetched again); ask for
+      // the headers that connect it unless they are already being downloaded.
+      if (!this.headers.has(block.hash)) this.requestHeaders(peer);
+    } else {
+      this.headers.remove(block.hash);
     }
     peer.height = Math.max(peer.height, block.header.index + 1);
     this.downloader.schedule(this.ready());
@@ -560,8 +615,21 @@ export class P2pService {
 
   private readonly onNodeBlock = (block: Block, result: AcceptResult, _source: Source): void => {
     if (result.status !== "connected" && result.status !== "reorganized") return;
+    // While catching up, peers already have these blocks: announce only the tip once synced.
+    if (this.isSyncing()) {
+      this.announceTipWhenSynced = true;
+      return;
+    }
     this.announce(InventoryType.Block, block.hash);
   };
+
+  private announceTipWhenSynced = false;
+
+  /** True while blocks are queued for download or a peer reports a longer chain. */
+  isSyncing(): boolean {
+    const ours = this.node.chain.height + 1;
+    return this.downloader.queued > 0 || this.ready().some((p) => p.height > ours);
+  }
 
   private readonly onNodeTx = (entry: { tx: { txid: string } }, _source: Source): void => {
     this.announce(InventoryType.Transaction, entry.tx.txid);
@@ -582,16 +650,35 @@ export class P2pService {
 
   private maintain(): void {
     if (!this.running) return;
+    // Headers whose blocks are neither stored, waiting as orphans nor in flight are wanted again.
+    if (this.downloader.queued < this.limits.blocksInFlightPerPeer * 4 && this.headers.size > 0) {
+      for (const { hash, height } of this.headers.wanted(this.node.chain)) {
+        if (!this.node.chain.hasBlock(hash) && !this.downloader.isInFlight(hash))
+          this.downloader.want(hash, height);
+      }
+    }
     this.downloader.checkTimeouts(this.ready(), (peer) => {
       peer.stalls++;
       if (peer.stalls >= this.limits.maxStalls) peer.close("stalled during block download");
     });
+    if (this.announceTipWhenSynced && !this.isSyncing()) {
+      this.announceTipWhenSynced = false;
+      this.announce(InventoryType.Block, this.node.chain.tip.hash);
+    }
     if (this.opts.autoConnect === false) return;
-    const outbound = [...this.peersById.values()].filter((p) => p.direction === "outbound").length + this.dialing.size;
+    const outbound =
+      [...this.peersById.values()].filter((p) => p.direction === "outbound").length + this.dialing.size;
     const free = this.limits.maxOutbound - outbound;
     if (free <= 0) return;
     const connected16 = new Set(this.ready().map((p) => subnet16(p.remote.host)));
-    const candidates = this.book.candidates((e) => this.isSelf(e) || this.isConnectedTo(e) || this.dialing.has(formatEndpoint(e)) || this.bans.isBanned(e.host), connected16);
+    const candidates = this.book.candidates(
+      (e) =>
+        this.isSelf(e) ||
+        this.isConnectedTo(e) ||
+        this.dialing.has(formatEndpoint(e)) ||
+        this.bans.isBanned(e.host),
+      connected16,
+    );
     for (const e of candidates.slice(0, free)) void this.connect(e);
   }
 
@@ -618,7 +705,13 @@ export class P2pService {
     if (now - this.lastProgressLog < 2000) return;
     this.lastProgressLog = now;
     this.log.info(
-      { height, target, percent: Math.floor((height / Math.max(target, 1)) * 100), peers: this.peerCount, queued: this.downloader.queued },
+      {
+        height,
+        target,
+        percent: Math.floor((height / Math.max(target, 1)) * 100),
+        peers: this.peerCount,
+        queued: this.downloader.queued,
+      },
       `syncing: block ${height} of ${target}`,
     );
   }

@@ -70,7 +70,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** Where the peer accepts connections: its IP and the port it announced. */
   get listenEndpoint(): Endpoint | undefined {
     if (this.direction === "outbound") return this.dialed;
-    return this.info && this.info.listeningPort > 0 ? { host: this.remote.host, port: this.info.listeningPort } : undefined;
+    return this.info && this.info.listeningPort > 0
+      ? { host: this.remote.host, port: this.info.listeningPort }
+      : undefined;
   }
 
   get isClosed(): boolean {
