@@ -1,7 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { encodeFrame, encodeP2pMessage, type HandshakeInfo, type P2pMessage } from "astram-core";
+import { AstramNode, createLogger, loadConfig, type P2pLimits, P2pService } from "astram-node";
 import { afterEach } from "vitest";
-import { AstramNode, createLogger, loadConfig, P2pService, type P2pLimits } from "astram-node";
 import { tempDir } from "./helpers.js";
 
 const running: AstramNode[] = [];
@@ -19,7 +19,16 @@ export interface TestNode {
 
 /** Starts a devnet node with only the P2P service, on `host` (a loopback address) and a free port. */
 export async function startNode(
-  opts: { host?: string; port?: number; peers?: string[]; limits?: Partial<P2pLimits>; autoConnect?: boolean; dir?: string } = {},
+  opts: {
+    host?: string;
+    port?: number;
+    peers?: string[];
+    limits?: Partial<P2pLimits>;
+    autoConnect?: boolean;
+    dir?: string;
+    dnsServerUrl?: string;
+    dnsRegister?: boolean;
+  } = {},
 ): Promise<TestNode> {
   const dir = opts.dir ?? tempDir();
   const host = opts.host ?? "127.0.0.1";
@@ -33,6 +42,8 @@ export async function startNode(
       P2P_PORT: String(opts.port ?? 0),
       BOOTSTRAP_PEERS: (opts.peers ?? []).join(","),
       ALLOW_PRIVATE_PEERS: "true",
+      DNS_SERVER_URL: opts.dnsServerUrl ?? "",
+      DNS_REGISTER: opts.dnsRegister ? "true" : "false",
       LOG_LEVEL: process.env.ASTRAM_TEST_LOG ?? "silent",
     },
   });

@@ -10,7 +10,10 @@ describe("P2P network on loopback", () => {
   it("relays a block and a transaction along a line of five nodes", async () => {
     const nodes: TestNode[] = [];
     for (let i = 0; i < 5; i++) nodes.push(await startNode({ peers: i > 0 ? [peerOf(nodes[i - 1]!)] : [] }));
-    await until(() => nodes.slice(1).every((n) => n.p2p.peerCount >= 1) && nodes[2]!.p2p.peerCount === 2, "line connected");
+    await until(
+      () => nodes.slice(1).every((n) => n.p2p.peerCount >= 1) && nodes[2]!.p2p.peerCount === 2,
+      "line connected",
+    );
     const ref = new MemoryChain(params);
     const [b1, b2, b3] = mineBlocks(ref, 3);
     for (const b of [b1!, b2!, b3!]) nodes[0]!.node.submitBlock(b, "local");
@@ -62,7 +65,10 @@ describe("P2P network on loopback", () => {
     expect(left.node.chain.height).toBe(5);
     expect(right.node.chain.height).toBe(7);
     await left.p2p.connect({ host: right.host, port: right.port });
-    await until(() => left.node.chain.tip.hash === rightBlocks[3]!.hash, "left reorganizes to the heavier chain");
+    await until(
+      () => left.node.chain.tip.hash === rightBlocks[3]!.hash,
+      "left reorganizes to the heavier chain",
+    );
     expect(right.node.chain.tip.hash).toBe(rightBlocks[3]!.hash);
   }, 60_000);
 });

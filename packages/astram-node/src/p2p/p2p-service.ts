@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import {
   type Block,
@@ -154,7 +155,7 @@ export class P2pService {
           : Promise.resolve(false);
       const discover = async () => {
         await register();
-        const found = await this.discovery!.candidates(10, (e) => this.isSelf(e));
+        const found = await this.discovery!.candidates(10, (e) => this.isSelfCandidate(e));
         for (const c of found) this.book.add(c.endpoint, "dns");
         this.log.info({ candidates: found.length }, "discovery candidates ranked");
       };
@@ -291,6 +292,16 @@ export class P2pService {
 
   private isSelf(e: Endpoint): boolean {
     return this.selfEndpoints.has(formatEndpoint(e));
+  }
+
+  /** A discovered endpoint that is this node: our port on our public or a local address. */
+  private isSelfCandidate(e: Endpoint): boolean {
+    if (this.isSelf(e)) return true;
+    if (e.port !== this.boundPort) return false;
+    if (e.host === this.discovery?.publicAddress || isLoopback(e.host)) return true;
+    return Object.values(networkInterfaces()).some((list) =>
+      list?.some((i) => normalizeIp(i.address) === e.host),
+    );
   }
 
   private register(peer: Peer): void {
