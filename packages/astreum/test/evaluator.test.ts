@@ -53,6 +53,11 @@ describe("evaluation model", () => {
     expect(printed("(' (a (b c)))")).toEqual(["(a b c)"]);
     expect(printed("(quote (1 2 +))")).toEqual(["(1 2 +)"]);
     expect(printed("(' (' x))")).toEqual(["(' x)"]);
+    // The chain from a `'` onwards is itself a quote form; a trailing `'` is a plain symbol.
+    expect(printed("(1 ' x)")).toEqual(["1", "x"]);
+    expect(printed("(1 ' x y)")).toEqual(["1", "(x y)"]);
+    expect(printed("(' a b)")).toEqual(["(a b)"]);
+    expect(printed("(7 3 ')")).toEqual(["7", "3", "()"]);
   });
 
   it("runSource evaluates every top-level form on one stack and one Env", () => {
