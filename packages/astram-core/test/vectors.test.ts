@@ -193,3 +193,21 @@ describe("17.9 fees", () => {
     expect(minFee(0)).toBe(BigInt(vectors.fees.minFee0));
   });
 });
+
+describe("signing backends agree", () => {
+  it("the native and noble signers give the same RFC 6979 low-S bytes", async () => {
+    const { secp256k1 } = await import("@noble/curves/secp256k1.js");
+    const fc = (await import("fast-check")).default;
+    const { signDigest } = await import("astram-core");
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 1, max: 2 ** 30 }), (digest, k) => {
+        const key = new Uint8Array(32);
+        new DataView(key.buffer).setUint32(28, k);
+        expect(Buffer.from(signDigest(digest, key)).toString("hex")).toBe(
+          Buffer.from(secp256k1.sign(digest, key, { prehash: false, lowS: true })).toString("hex"),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -12,14 +12,23 @@ export function signingDigest(preimage: Uint8Array): Uint8Array {
   return sha256(preimage);
 }
 
-/** Deterministic (RFC 6979) low-S compact signature of a 32-byte digest. */
+/**
+ * Deterministic (RFC 6979) low-S compact signature of a 32-byte digest. libsecp256k1 and
+ * @noble/curves produce the same bytes (both RFC 6979, both low-S); the native one is ~10x faster.
+ */
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
   if (digest.length !== 32) throw new TypeError("digest must be 32 bytes");
+  if (native && privateKey.length === 32) {
+    const out = { signature: new Uint8Array(64), recid: 0 };
+    // 0 = signed; anything else (invalid key) falls through to noble, which throws a clear error.
+    if (native.ecdsaSign(out, digest, privateKey, undefined, undefined) === 0) return out.signature;
+  }
   return secp256k1.sign(digest, privateKey, { prehash: false, lowS: true, format: "compact" });
 }
 
 interface NativeSecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
+  ecdsaSign(out: { signature: Uint8Array; recid: number }, msg32: Uint8Array, key: Uint8Array, data: undefined, noncefn: undefined): number;
 }
 
 /**
