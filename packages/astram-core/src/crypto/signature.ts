@@ -19,16 +19,18 @@ export function signingDigest(preimage: Uint8Array): Uint8Array {
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
   if (digest.length !== 32) throw new TypeError("digest must be 32 bytes");
   if (native && privateKey.length === 32) {
-    const out = { signature: new Uint8Array(64), recid: 0 };
-    // 0 = signed; anything else (invalid key) falls through to noble, which throws a clear error.
-    if (native.ecdsaSign(out, digest, privateKey, undefined, undefined) === 0) return out.signature;
+    try {
+      return new Uint8Array(native.ecdsaSign(digest, privateKey).signature);
+    } catch {
+      // An invalid key: noble below throws the clear error.
+    }
   }
   return secp256k1.sign(digest, privateKey, { prehash: false, lowS: true, format: "compact" });
 }
 
 interface NativeSecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
-  ecdsaSign(out: { signature: Uint8Array; recid: number }, msg32: Uint8Array, key: Uint8Array, data: undefined, noncefn: undefined): number;
+  ecdsaSign(msg32: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
 }
 
 /**
