@@ -19,3 +19,6 @@ export * from "./p2p/limits.js";
 export * from "./p2p/p2p-service.js";
 export * from "./p2p/peer.js";
 export * from "./services.js";
+export * from "./api/http-api.js";
+export * from "./api/metrics.js";
+export * from "./rpc/rpc-server.js";

@@ -1,0 +1,99 @@
+import { invalidParams } from "./errors.js";
+
+/** Per-method parameter validators: each returns the typed value or throws -32602 naming the parameter. */
+
+export type BlockTag =
+  | { readonly kind: "latest" | "pending" | "earliest" | "safe" | "finalized" }
+  | { readonly kind: "number"; readonly number: bigint }
+  | { readonly kind: "hash"; readonly hash: string; readonly requireCanonical: boolean };
+
+const QUANTITY_RE = /^0x[0-9a-fA-F]{1,64}$/;
+const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
+const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
+const DATA_RE = /^0x([0-9a-fA-F]{2})*$/;
+const TAGS = new Set(["latest", "pending", "earliest", "safe", "finalized"]);
+
+/** Checks the params array's length and returns it (absent params count as []). */
+export function paramList(params: unknown, min: number, max: number): unknown[] {
+  const list = params === undefined ? [] : params;
+  if (!Array.isArray(list)) throw invalidParams("params must be an array");
+  if (list.length < min || list.length > max) {
+    throw invalidParams(
+      min === max
+        ? `expected ${min} parameter${min === 1 ? "" : "s"}, got ${list.length}`
+        : `expected ${min} to ${max} parameters, got ${list.length}`,
+    );
+  }
+  return list;
+}
+
+export function quantity(v: unknown, name: string): bigint {
+  if (typeof v !== "string" || !QUANTITY_RE.test(v)) throw invalidParams(`${name}: expected a hex quantity`);
+  return BigInt(v);
+}
+
+/** An address in any case (as Ethereum nodes accept it), returned lowercase. */
+export function address(v: unknown, name: string): string {
+  if (typeof v !== "string" || !ADDRESS_RE.test(v))
+    throw invalidParams(`${name}: expected a 20-byte address`);
+  return v.toLowerCase();
+}
+
+/** A 32-byte hash, returned lowercase without 0x. */
+export function hash32(v: unknown, name: string): string {
+  if (typeof v !== "string" || !HASH_RE.test(v)) throw invalidParams(`${name}: expected a 32-byte hex hash`);
+  return v.slice(2).toLowerCase();
+}
+
+export function data(v: unknown, name: string): string {
+  if (typeof v !== "string" || !DATA_RE.test(v))
+    throw invalidParams(`${name}: expected 0x-prefixed hex bytes`);
+  return v.toLowerCase();
+}
+
+export function bool(v: unknown, name: string): boolean {
+  if (typeof v !== "boolean") throw invalidParams(`${name}: expected a boolean`);
+  return v;
+}
+
+/** A block tag, number, or EIP-1898 object ({blockNumber} or {blockHash, requireCanonical}). Default latest. */
+export function blockTag(v: unknown, name: string): BlockTag {
+  if (v === undefined || v === null) return { kind: "latest" };
+  if (typeof v === "string") {
+    if (TAGS.has(v)) return { kind: v as "latest" };
+    if (QUANTITY_RE.test(v)) return { kind: "number", number: BigInt(v) };
+  } else if (typeof v === "object" && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (o.blockNumber !== undefined && o.blockHash === undefined) return blockTag(o.blockNumber, name);
+    if (o.blockHash !== undefined && o.blockNumber === undefined) {
+      const requireCanonical = o.requireCanonical === undefined ? false : bool(o.requireCanonical, name);
+      return { kind: "hash", hash: hash32(o.blockHash, `${name}.blockHash`), requireCanonical };
+    }
+  }
+  throw invalidParams(
+    `${name}: expected a block number, "latest", "pending", "earliest", "safe" or "finalized"`,
+  );
+}
+
+/** A call/transaction object (eth_call, eth_estimateGas): its fields are validated when present. */
+export interface CallObject {
+  readonly from?: string;
+  readonly to?: string;
+  readonly value?: bigint;
+  readonly data?: string;
+}
+
+export function callObject(v: unknown, name: string): CallObject {
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw invalidParams(`${name}: expected an object`);
+  const o = v as Record<string, unknown>;
+  const out: { from?: string; to?: string; value?: bigint; data?: string } = {};
+  if (o.from !== undefined && o.from !== null) out.from = address(o.from, `${name}.from`);
+  if (o.to !== undefined && o.to !== null) out.to = address(o.to, `${name}.to`);
+  if (o.value !== undefined && o.value !== null) out.value = quantity(o.value, `${name}.value`);
+  for (const k of ["gas", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"] as const)
+    if (o[k] !== undefined && o[k] !== null) quantity(o[k], `${name}.${k}`);
+  const input = o.input ?? o.data;
+  if (input !== undefined && input !== null) out.data = data(input, `${name}.input`);
+  return out;
+}
