@@ -7,6 +7,7 @@ import {
   scrypt,
   timingSafeEqual,
 } from "node:crypto";
+import { scryptAsync as nobleScrypt } from "@noble/hashes/scrypt.js";
 import {
   type Address,
   addressFromPrivateKey,
@@ -81,6 +82,11 @@ function isPowerOfTwo(n: number): boolean {
 }
 
 function scryptAsync(password: Uint8Array, salt: Uint8Array, p: ScryptParams): Promise<Uint8Array> {
+  // OpenSSL (node:crypto) refuses N >= 2^(16 r), e.g. the specification's own r = 1 test vector;
+  // @noble/hashes computes those (slower, but they are rare).
+  if (p.r < 4 && p.n >= 2 ** (16 * p.r)) {
+    return nobleScrypt(password, salt, { N: p.n, r: p.r, p: p.p, dkLen: p.dklen, maxmem: 2 ** 31 });
+  }
   const maxmem = 128 * p.r * (p.n + p.p + 2) + 32 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     scrypt(password, salt, p.dklen, { N: p.n, r: p.r, p: p.p, maxmem }, (err, key) =>
