@@ -168,10 +168,12 @@ export class AstramNode extends EventEmitter<NodeEvents> {
         minerAddress: s.minerAddress,
         submit: (block) => this.submitBlock(block, "miner"),
         threads: s.minerThreads,
+        gpu: s.gpu,
         now: this.now,
         log: this.log,
       });
-      this.miner.start();
+      // Throws GpuUnavailableError (code GPU_UNAVAILABLE) for --gpu on a machine without a GPU.
+      await this.miner.start();
       this.log.info({ address: s.minerAddress, threads: s.minerThreads }, "mining started");
       this.timers.push(
         setInterval(

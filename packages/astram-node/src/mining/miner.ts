@@ -1,12 +1,33 @@
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
-import { type Block, blockHeaderHash, headerHashInput, meetsDifficulty, VerifyError } from "astram-core";
+import {
+  type Block,
+  type BlockHeader,
+  blockHeaderHash,
+  headerHashInput,
+  meetsDifficulty,
+  VerifyError,
+} from "astram-core";
 import type { Logger } from "pino";
 import type { Chainstate } from "../chain/chainstate.js";
 import type { Mempool } from "../mempool/mempool.js";
 import { compiledModulePath } from "../util/dist-path.js";
-import { buildBlockTemplate } from "./block-template.js";
-import type { SearchJob, SearchResult } from "./search-worker.js";
+import { type BlockTemplate, buildBlockTemplate } from "./block-template.js";
+import { type GpuInfo, GpuSearch, type GpuSearchOptions } from "./gpu-search.js";
+import { formatHashrate, RateMeter } from "./hashrate.js";
+import {
+  type KernelJob,
+  type KernelName,
+  type KernelPreference,
+  type KernelResult,
+  parseKernelPreference,
+} from "./kernel.js";
+import type { WorkerInit, WorkerMessage } from "./search-worker.js";
+import { selectKernel } from "./select-kernel.js";
+
+export { type GpuInfo, GpuUnavailableError } from "./gpu-search.js";
+export { formatHashrate } from "./hashrate.js";
+export type { KernelName, KernelPreference } from "./kernel.js";
 
 export interface MinerOptions {
   readonly chain: Chainstate;
@@ -14,55 +35,175 @@ export interface MinerOptions {
   readonly minerAddress: string;
   /** How a found block enters the chain (the node's submitBlock); defaults to chain.acceptBlock. */
   readonly submit?: (block: Block) => void;
+  /** CPU worker threads (default 1; the node passes one per core). 0 is allowed with a GPU. */
   readonly threads?: number;
+  /** Search kernel of the CPU workers; default ASTRAM_MINER_KERNEL or "auto" (native, else wasm, else js). */
+  readonly kernel?: KernelPreference;
+  /** Where the native kernel is loaded from (default native/build/Release/astram_mining.node). */
+  readonly nativeAddonPath?: string;
+  /** Also search on the GPU (WebGPU). start() fails with GpuUnavailableError when there is none. */
+  readonly gpu?: boolean | GpuSearchOptions;
+  /**
+   * Nonces searched per template before its timestamp is bumped by a second (default 2^64, the
+   * whole u64 nonce; smaller values exist for tests).
+   */
+  readonly nonceSpace?: bigint;
+  /** How often a changed mempool is checked for a better template, in ms (default 1000). */
+  readonly templateRefreshMs?: number;
   readonly now?: () => number;
   readonly log?: Logger;
+}
+
+/** What /status and the dashboard show about mining. */
+export interface MinerStatus {
+  readonly running: boolean;
+  /** Total hashes per second (CPU + GPU) over the last 10 s. */
+  readonly hashrate: number;
+  /** The same, formatted: "12.34 MH/s". */
+  readonly hashrateText: string;
+  readonly threads: number;
+  /** The CPU workers' kernel. */
+  readonly backend: KernelName;
+  /** Its code path: "sha-ni", "portable", "simd128", "node:crypto". */
+  readonly kernel: string;
+  readonly cpuHashrate: number;
+  readonly gpu: (GpuInfo & { readonly hashrate: number }) | null;
+  readonly blocksFound: number;
+  /** The template being searched: height, difficulty, transaction count (coinbase excluded). */
+  readonly template: {
+    readonly height: number;
+    readonly difficulty: number;
+    readonly transactions: number;
+  } | null;
 }
 
 interface MinerEvents {
   block: [Block];
 }
 
-/** Hashes counted over a sliding window, for the H/s figure in logs and /status. */
-class RateMeter {
-  private samples: { t: number; n: number }[] = [];
-  add(n: number): void {
-    this.samples.push({ t: Date.now(), n });
-    const cutoff = Date.now() - 10_000;
-    while (this.samples.length > 1 && this.samples[0]!.t < cutoff) this.samples.shift();
-  }
-  rate(): number {
-    if (this.samples.length < 2) return 0;
-    const span = (this.samples[this.samples.length - 1]!.t - this.samples[0]!.t) / 1000;
-    const n = this.samples.slice(1).reduce((s, x) => s + x.n, 0);
-    return span > 0 ? n / span : 0;
+/** Blocks are never produced more than this far past the clock (the consensus bound is 2 h). */
+const FUTURE_SLACK_SECONDS = 7000;
+/** Search jobs are sized to take about this long, so the hashrate and cancellation stay responsive. */
+const JOB_TARGET_MS = 250;
+const U64_SPACE = 1n << 64n;
+const KERNEL_TITLE: Record<KernelName, string> = {
+  native: "native mining kernel",
+  wasm: "WebAssembly mining kernel",
+  js: "JavaScript (node:crypto) mining kernel",
+};
+
+/** One template's nonce space being handed out in chunks to the lanes. */
+class Round {
+  next = 0n;
+  winner: { nonce: bigint; by: "cpu" | "gpu" } | undefined;
+  constructor(
+    readonly header: BlockHeader,
+    readonly input: Uint8Array,
+    readonly generation: number,
+    readonly space: bigint,
+  ) {}
+
+  take(count: number): { start: bigint; count: number } | undefined {
+    if (this.winner || this.next >= this.space) return undefined;
+    const n = this.space - this.next < BigInt(count) ? Number(this.space - this.next) : count;
+    const start = this.next;
+    this.next += BigInt(n);
+    return { start, count: n };
   }
 }
 
-/** "1.23 MH/s" */
-export function formatHashrate(hps: number): string {
-  if (hps >= 1e9) return `${(hps / 1e9).toFixed(2)} GH/s`;
-  if (hps >= 1e6) return `${(hps / 1e6).toFixed(2)} MH/s`;
-  if (hps >= 1e3) return `${(hps / 1e3).toFixed(2)} kH/s`;
-  return `${hps.toFixed(0)} H/s`;
+/** A search backend fed by the miner: one CPU worker thread, or the GPU. */
+interface Lane {
+  readonly kind: "cpu" | "gpu";
+  chunk: number;
+  readonly meter: RateMeter;
+  search(job: KernelJob): Promise<KernelResult>;
+}
+
+class WorkerLane implements Lane {
+  readonly kind = "cpu";
+  chunk = 1 << 16;
+  constructor(
+    readonly worker: Worker,
+    readonly meter: RateMeter,
+  ) {}
+
+  /** Resolves with the worker's first message (ready or error). */
+  ready(): Promise<{ kernel: KernelName; implementation: string }> {
+    return this.next().then((m) => {
+      if (m.type === "ready") return m;
+      throw new Error(m.type === "error" ? m.message : "search worker did not start");
+    });
+  }
+
+  async search(job: KernelJob): Promise<KernelResult> {
+    const reply = this.next();
+    this.worker.postMessage(job);
+    const m = await reply;
+    if (m.type !== "result") throw new Error(m.type === "error" ? m.message : "unexpected worker message");
+    return m;
+  }
+
+  private next(): Promise<WorkerMessage> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: WorkerMessage) => {
+        this.worker.off("error", onError);
+        this.worker.off("exit", onExit);
+        resolve(m);
+      };
+      const onError = (e: Error) => {
+        this.worker.off("message", onMessage);
+        this.worker.off("exit", onExit);
+        reject(e);
+      };
+      const onExit = (code: number) => onError(new Error(`search worker exited with code ${code}`));
+      this.worker.once("message", onMessage);
+      this.worker.once("error", onError);
+      this.worker.once("exit", onExit);
+    });
+  }
+}
+
+class GpuLane implements Lane {
+  readonly kind = "gpu";
+  // The GPU backend sizes its own dispatches; a lane chunk is several of them.
+  chunk = 1 << 22;
+  constructor(
+    readonly gpu: GpuSearch,
+    readonly meter: RateMeter,
+  ) {}
+  search(job: KernelJob): Promise<KernelResult> {
+    return this.gpu.search(job);
+  }
 }
 
 /**
- * The mining loop: builds a template on the tip, searches nonces on worker threads (the nonce space
- * split between them), and starts over when the tip changes or the mempool changes. A found block is
- * verified on this thread and goes through the same acceptBlock as a block from a peer.
+ * The mining loop: builds a template on the tip and searches its nonces on worker threads (one
+ * kernel per thread; the nonce space is handed out in chunks) and optionally the GPU. A new template
+ * is built when the tip changes, or when the mempool changed and a rebuilt template pays more fees.
+ * When a template's nonce space is exhausted its timestamp is bumped and the search continues. A
+ * winner (from any backend) is re-hashed on this thread and goes through the same submit path as a
+ * block from a peer.
  */
 export class Miner extends EventEmitter<MinerEvents> {
-  private workers: Worker[] = [];
+  private lanes: Lane[] = [];
+  private gpuSearch: GpuSearch | undefined;
   private readonly cancel = new Int32Array(new SharedArrayBuffer(4));
   private generation = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private stale = false;
-  private readonly meter = new RateMeter();
-  private chunk = 20_000;
+  private mempoolDirty = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private template: BlockTemplate | undefined;
+  private readonly cpuMeter = new RateMeter();
+  private readonly gpuMeter = new RateMeter();
   private wake: (() => void) | undefined;
+  private kernelName: KernelName = "js";
+  private kernelImpl = "";
   blocksFound = 0;
+  /** Times a template's nonce space ran out and its timestamp was bumped. */
+  timestampBumps = 0;
 
   constructor(private readonly opts: MinerOptions) {
     super();
@@ -71,121 +212,237 @@ export class Miner extends EventEmitter<MinerEvents> {
   get threads(): number {
     return this.opts.threads ?? 1;
   }
+  /** Total H/s (CPU + GPU). */
   get hashrate(): number {
-    return this.meter.rate();
+    return this.cpuMeter.rate() + this.gpuMeter.rate();
+  }
+  get backend(): KernelName {
+    return this.kernelName;
+  }
+  get gpu(): (GpuInfo & { hashrate: number }) | null {
+    return this.gpuSearch ? { ...this.gpuSearch.info, hashrate: this.gpuMeter.rate() } : null;
   }
   get isRunning(): boolean {
     return this.running;
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
+  status(): MinerStatus {
+    const hashrate = this.hashrate;
+    const t = this.template;
+    return {
+      running: this.running,
+      hashrate,
+      hashrateText: formatHashrate(hashrate),
+      threads: this.running ? this.lanes.filter((l) => l.kind === "cpu").length : this.threads,
+      backend: this.kernelName,
+      kernel: this.kernelImpl,
+      cpuHashrate: this.cpuMeter.rate(),
+      gpu: this.gpu,
+      blocksFound: this.blocksFound,
+      template: t
+        ? { height: t.height, difficulty: t.block.header.difficulty, transactions: t.transactions.length }
+        : null,
+    };
+  }
+
+  /**
+   * Loads the kernel, opens the GPU when asked (throws GpuUnavailableError without one), starts
+   * the worker threads and the mining loop.
+   */
+  async start(): Promise<void> {
+    if (this.running || this.loop) return;
+    const log = this.opts.log;
+    const preference = this.opts.kernel ?? parseKernelPreference(process.env.ASTRAM_MINER_KERNEL);
+    const choice = selectKernel(preference, { addonPath: this.opts.nativeAddonPath });
+    choice.fallbacks.forEach((f, i) => {
+      const next = choice.fallbacks[i + 1]?.kernel ?? choice.kernel.name;
+      log?.warn(
+        { reason: f.reason },
+        `${KERNEL_TITLE[f.kernel]} unavailable: using the ${KERNEL_TITLE[next]}`,
+      );
+    });
+    this.kernelName = choice.kernel.name;
+    this.kernelImpl = choice.kernel.implementation;
+    if (this.opts.gpu) {
+      this.gpuSearch = await GpuSearch.open(this.opts.gpu === true ? {} : this.opts.gpu);
+      log?.info({ adapter: this.gpuSearch.info.adapter }, "GPU mining enabled");
+    }
+    if (this.threads === 0 && !this.gpuSearch)
+      throw new RangeError("the miner needs at least one thread or a GPU");
     const file = compiledModulePath(import.meta.url, "./search-worker.js");
-    this.workers = Array.from({ length: this.threads }, () => new Worker(file));
-    for (const w of this.workers) w.unref();
+    const init: WorkerInit = { kernel: this.kernelName, addonPath: this.opts.nativeAddonPath };
+    const workers = Array.from({ length: this.threads }, () => new Worker(file, { workerData: init }));
+    const lanes = workers.map((w) => new WorkerLane(w, this.cpuMeter));
+    try {
+      await Promise.all(lanes.map((l) => l.ready()));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      this.gpuSearch?.close();
+      this.gpuSearch = undefined;
+      throw e;
+    }
+    for (const w of workers) w.unref();
+    this.lanes = [...lanes];
+    if (this.gpuSearch) this.lanes.push(new GpuLane(this.gpuSearch, this.gpuMeter));
+    this.cpuMeter.reset();
+    this.gpuMeter.reset();
+    this.running = true;
+    this.refreshTimer = setInterval(() => this.checkMempool(), this.opts.templateRefreshMs ?? 1000);
+    this.refreshTimer.unref();
+    log?.info(
+      {
+        threads: this.threads,
+        kernel: this.kernelName,
+        implementation: this.kernelImpl,
+        gpu: this.gpu?.adapter,
+      },
+      `mining on ${this.threads} thread(s) with the ${this.kernelName} kernel (${this.kernelImpl})` +
+        (this.gpuSearch ? ` and the GPU (${this.gpuSearch.info.adapter})` : ""),
+    );
     this.loop = this.run().catch((e) => {
-      this.opts.log?.error({ err: e }, "mining loop stopped");
+      this.running = false;
+      log?.error({ err: e }, "mining loop stopped");
     });
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (!this.loop) return;
     this.running = false;
-    this.notify();
+    this.invalidate();
+    clearInterval(this.refreshTimer);
     await this.loop;
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers = [];
+    this.loop = undefined;
+    await Promise.all(this.lanes.map((l) => (l instanceof WorkerLane ? l.worker.terminate() : undefined)));
+    this.lanes = [];
+    this.gpuSearch?.close();
+    this.gpuSearch = undefined;
   }
 
-  /** The tip or the mempool changed: abandon the current template. */
+  /**
+   * The tip or the mempool changed. A new tip abandons the template at once; a mempool change is
+   * looked at within templateRefreshMs and switches templates only if the new one pays more.
+   */
   notify(): void {
+    const t = this.template;
+    if (!t || this.opts.chain.tip.hash !== t.parent.hash) this.invalidate();
+    else this.mempoolDirty = true;
+  }
+
+  private invalidate(): void {
     this.stale = true;
     Atomics.store(this.cancel, 0, ++this.generation);
     this.wake?.();
   }
 
+  private checkMempool(): void {
+    const current = this.template;
+    if (!this.running || !this.mempoolDirty || !current) return;
+    this.mempoolDirty = false;
+    const now = (this.opts.now ?? (() => Math.floor(Date.now() / 1000)))();
+    const candidate = buildBlockTemplate(this.opts.chain, this.opts.mempool, this.opts.minerAddress, now);
+    if (candidate.parent.hash !== current.parent.hash || candidate.fees > current.fees) {
+      this.opts.log?.debug(
+        { fees: candidate.fees.toString(), txs: candidate.transactions.length },
+        "better template",
+      );
+      this.invalidate();
+    }
+  }
+
   private async run(): Promise<void> {
     const now = this.opts.now ?? (() => Math.floor(Date.now() / 1000));
+    const space = this.opts.nonceSpace ?? U64_SPACE;
     while (this.running) {
       this.stale = false;
+      this.mempoolDirty = false;
       const template = buildBlockTemplate(this.opts.chain, this.opts.mempool, this.opts.minerAddress, now());
-      if (template.block.header.timestamp > now() + 7000) {
-        // Blocks came faster than the clock for a long time; wait instead of producing future blocks.
-        await this.sleep(1000);
-        continue;
-      }
-      const header = headerHashInput(template.block.header);
-      const generation = this.generation;
-      let next = 0n;
-      let found: bigint | undefined;
-      while (this.running && !this.stale && found === undefined) {
-        const started = Date.now();
-        const jobs = this.workers.map((w) => {
-          const job: SearchJob = {
-            header,
-            difficulty: template.block.header.difficulty,
-            startNonce: next,
-            count: this.chunk,
-            generation,
-            cancel: this.cancel,
-          };
-          next += BigInt(this.chunk);
-          return this.runJob(w, job);
-        });
-        const results = await Promise.all(jobs);
-        for (const r of results) {
-          this.meter.add(r.hashes);
-          if (r.kind === "found" && found === undefined && r.generation === this.generation) found = r.nonce;
+      this.template = template;
+      let header = template.block.header;
+      while (this.running && !this.stale) {
+        if (header.timestamp > now() + FUTURE_SLACK_SECONDS) {
+          // Blocks came faster than the clock for a long time; wait instead of producing future blocks.
+          await this.sleep(1000);
+          break;
         }
-        // Aim for jobs of about 250 ms so cancellation and hashrate stay responsive.
-        const ms = Math.max(1, Date.now() - started);
-        this.chunk = Math.max(4096, Math.min(50_000_000, Math.round((this.chunk * 250) / ms)));
-      }
-      if (found === undefined || this.stale || !this.running) continue;
-      const headerWithNonce = { ...template.block.header, nonce: found };
-      const hash = blockHeaderHash(headerWithNonce);
-      if (!meetsDifficulty(hash, headerWithNonce.difficulty)) {
-        this.opts.log?.error(
-          { nonce: found.toString() },
-          "search kernel reported a nonce that does not meet the target",
+        const generation = ++this.generation;
+        Atomics.store(this.cancel, 0, generation);
+        const round = new Round(header, headerHashInput(header), generation, space);
+        await Promise.all(this.lanes.map((lane) => this.runLane(lane, round)));
+        if (round.winner) {
+          this.submitWinner(template, header, round.winner);
+          break;
+        }
+        if (this.stale || !this.running) break;
+        // Every nonce of this template was tried: move the timestamp on and search again.
+        header = { ...header, timestamp: Math.max(header.timestamp + 1, now()) };
+        this.timestampBumps++;
+        this.opts.log?.debug(
+          { height: template.height, timestamp: header.timestamp },
+          "nonce space exhausted",
         );
-        continue;
-      }
-      const block: Block = { header: headerWithNonce, transactions: template.block.transactions, hash };
-      try {
-        if (this.opts.submit) this.opts.submit(block);
-        else this.opts.chain.acceptBlock(block);
-        this.blocksFound++;
-        this.emit("block", block);
-      } catch (e) {
-        if (!(e instanceof VerifyError)) throw e;
-        // Never stall on a bad template: re-check every pending transaction.
-        this.opts.log?.error(
-          { code: e.code, reason: e.reason },
-          "mined block was rejected; revalidating the mempool",
-        );
-        const txs = template.transactions;
-        for (const tx of txs) this.opts.mempool.remove(tx.txid);
-        this.opts.mempool.readmit(txs);
       }
     }
   }
 
-  private runJob(worker: Worker, job: SearchJob): Promise<SearchResult> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (r: SearchResult) => {
-        worker.off("error", onError);
-        resolve(r);
-      };
-      const onError = (e: Error) => {
-        worker.off("message", onMessage);
-        reject(e);
-      };
-      worker.once("message", onMessage);
-      worker.once("error", onError);
-      worker.postMessage(job);
-    });
+  private async runLane(lane: Lane, round: Round): Promise<void> {
+    while (this.running && round.generation === this.generation) {
+      const chunk = round.take(lane.chunk);
+      if (!chunk) return;
+      const began = Date.now();
+      const r = await lane.search({
+        header: round.input,
+        difficulty: round.header.difficulty,
+        startNonce: chunk.start,
+        count: chunk.count,
+        cancel: this.cancel,
+        generation: round.generation,
+      });
+      lane.meter.add(r.hashes);
+      if (r.found) {
+        if (!round.winner && round.generation === this.generation) {
+          round.winner = { nonce: r.nonce, by: lane.kind };
+          Atomics.store(this.cancel, 0, ++this.generation);
+        }
+        return;
+      }
+      if (r.hashes === chunk.count && lane.kind === "cpu") {
+        const ms = Math.max(1, Date.now() - began);
+        lane.chunk = Math.max(4096, Math.min(2 ** 32, Math.round((chunk.count * JOB_TARGET_MS) / ms)));
+      }
+    }
+  }
+
+  /** Re-hashes the winner on this thread and submits the block. */
+  private submitWinner(
+    template: BlockTemplate,
+    header: BlockHeader,
+    winner: { nonce: bigint; by: string },
+  ): void {
+    const log = this.opts.log;
+    const mined: BlockHeader = { ...header, nonce: winner.nonce };
+    const hash = blockHeaderHash(mined);
+    if (!meetsDifficulty(hash, mined.difficulty)) {
+      log?.error(
+        { nonce: winner.nonce.toString(), by: winner.by },
+        "search reported a nonce that misses the target",
+      );
+      return;
+    }
+    const block: Block = { header: mined, transactions: template.block.transactions, hash };
+    try {
+      if (this.opts.submit) this.opts.submit(block);
+      else this.opts.chain.acceptBlock(block);
+      this.blocksFound++;
+      log?.debug({ height: mined.index, hash, by: winner.by }, "mined a block");
+      this.emit("block", block);
+    } catch (e) {
+      if (!(e instanceof VerifyError)) throw e;
+      // Never stall on a bad template: re-check every pending transaction.
+      log?.error({ code: e.code, reason: e.reason }, "mined block was rejected; revalidating the mempool");
+      const txs = template.transactions;
+      for (const tx of txs) this.opts.mempool.remove(tx.txid);
+      this.opts.mempool.readmit(txs);
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,46 +1,35 @@
-// Worker thread: searches nonces for one header template at a time. The main thread posts jobs;
-// a shared generation counter lets it cancel a job within a few thousand hashes.
-import { hash } from "node:crypto";
-import { parentPort } from "node:worker_threads";
+// Worker thread: runs one search kernel (named in workerData) on the jobs the Miner posts. The
+// Miner cancels a job by changing the shared generation word; the kernel notices within 65536
+// nonces (a few milliseconds).
+import { parentPort, workerData } from "node:worker_threads";
+import type { KernelJob, KernelName, KernelResult, SearchKernel } from "./kernel.js";
+import { createKernel } from "./select-kernel.js";
 
-export interface SearchJob {
-  /** 172-byte fixint header with any nonce. */
-  readonly header: Uint8Array;
-  readonly difficulty: number;
-  readonly startNonce: bigint;
-  readonly count: number;
-  /** The job's generation; the job stops when `cancel[0]` differs. */
-  readonly generation: number;
-  readonly cancel: Int32Array;
+export interface WorkerInit {
+  readonly kernel: KernelName;
+  readonly addonPath?: string;
 }
 
-export type SearchResult =
-  | { readonly kind: "found"; readonly nonce: bigint; readonly hashes: number; readonly generation: number }
-  | { readonly kind: "done"; readonly hashes: number; readonly generation: number };
+export type WorkerMessage =
+  | { readonly type: "ready"; readonly kernel: KernelName; readonly implementation: string }
+  | { readonly type: "error"; readonly message: string }
+  | ({ readonly type: "result" } & KernelResult);
 
-const NONCE_OFFSET = 160;
-const CHECK_EVERY = 4096;
-
-function meets(digest: Buffer, difficulty: number): boolean {
-  const full = difficulty >> 1;
-  for (let i = 0; i < full; i++) if (digest[i] !== 0) return false;
-  return (difficulty & 1) === 0 || (digest[full]! & 0xf0) === 0;
-}
-
-export function search(job: SearchJob): SearchResult {
-  const buf = Buffer.from(job.header);
-  let nonce = job.startNonce;
-  for (let i = 0; i < job.count; i++) {
-    buf.writeBigUInt64LE(nonce, NONCE_OFFSET);
-    if (meets(hash("sha256", hash("sha256", buf, "buffer"), "buffer"), job.difficulty)) {
-      return { kind: "found", nonce, hashes: i + 1, generation: job.generation };
-    }
-    nonce = (nonce + 1n) & 0xffffffffffffffffn;
-    if (i % CHECK_EVERY === CHECK_EVERY - 1 && Atomics.load(job.cancel, 0) !== job.generation) {
-      return { kind: "done", hashes: i + 1, generation: job.generation };
-    }
+if (parentPort) {
+  const port = parentPort;
+  let kernel: SearchKernel | undefined;
+  try {
+    const init = workerData as WorkerInit;
+    kernel = createKernel(init.kernel, { addonPath: init.addonPath });
+    port.postMessage({ type: "ready", kernel: kernel.name, implementation: kernel.implementation });
+  } catch (e) {
+    port.postMessage({ type: "error", message: (e as Error).message });
   }
-  return { kind: "done", hashes: job.count, generation: job.generation };
+  port.on("message", (job: KernelJob) => {
+    try {
+      port.postMessage({ type: "result", ...kernel!.search(job) });
+    } catch (e) {
+      port.postMessage({ type: "error", message: (e as Error).message });
+    }
+  });
 }
-
-parentPort?.on("message", (job: SearchJob) => parentPort!.postMessage(search(job)));
