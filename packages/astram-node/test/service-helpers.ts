@@ -1,6 +1,7 @@
-import type { Block } from "astram-core";
+import { type Block, searchNonce } from "astram-core";
 import {
   AstramNode,
+  buildBlockTemplate,
   createLogger,
   EthRpcService,
   HttpApiService,
@@ -48,9 +49,12 @@ export function testSettings(flags: Record<string, string> = {}): NodeSettings {
  * public API on ephemeral ports of 127.0.0.1. `blocks` are submitted before the services answer.
  */
 export async function startTestNode(
-  opts: { blocks?: readonly Block[]; mine?: string; hashrateSampleMs?: number } = {},
+  opts: { blocks?: readonly Block[]; mine?: string; minerAddress?: string; hashrateSampleMs?: number } = {},
 ): Promise<TestNode> {
-  const settings = testSettings(opts.mine ? { MINE: "true", MINER_ADDRESS: opts.mine } : {});
+  const flags: Record<string, string> = {};
+  if (opts.mine) Object.assign(flags, { MINE: "true", MINER_ADDRESS: opts.mine });
+  else if (opts.minerAddress) flags.MINER_ADDRESS = opts.minerAddress;
+  const settings = testSettings(flags);
   const node = new AstramNode({ settings, log: createLogger("silent") });
   const metrics = new NodeMetrics({ hashrateSampleMs: opts.hashrateSampleMs ?? 5000 });
   const http = new HttpApiService(node, { host: "127.0.0.1", port: 0, metrics });
@@ -113,4 +117,17 @@ export async function until<T>(fn: () => T | Promise<T>, pauseMs = 50): Promise<
     if (v) return v as NonNullable<T>;
     await new Promise((r) => setTimeout(r, pauseMs));
   }
+}
+
+/** Mines the node's next block from its mempool on this thread (tests without a running miner). */
+export function mineNext(node: AstramNode, miner: string): Block {
+  const t = buildBlockTemplate(node.chain, node.mempool, miner, node.now());
+  const found = searchNonce(t.block.header)!;
+  const block: Block = {
+    header: { ...t.block.header, nonce: found.nonce },
+    transactions: t.block.transactions,
+    hash: found.hash,
+  };
+  node.submitBlock(block, "local");
+  return block;
 }
