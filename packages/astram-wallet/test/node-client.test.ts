@@ -58,6 +58,7 @@ describe("node client against a stub of the HTTP API (isolated unit test)", () =
     });
     expect((await client.submitTransaction(encodeTransaction(ok))).status).toBe("duplicate");
     expect(await client.pendingSpends()).toEqual(new Set([`${u.txid}:${u.vout}`]));
+    expect((await client.utxos(ME))[0]).toMatchObject({ txid: u.txid, pendingSpent: true });
     expect((await client.transaction(ok.txid))?.confirmed).toBe(false);
     stub.mine();
     const t = await client.transaction(ok.txid);
@@ -67,12 +68,26 @@ describe("node client against a stub of the HTTP API (isolated unit test)", () =
     expect(await client.transaction("00".repeat(32))).toBeUndefined();
   });
 
-  it("history entries, and undefined when the route is missing", async () => {
-    const h = await client.history(ME, 10, 0);
-    expect(h?.[0]).toMatchObject({ height: stub.height, received: BIG - 10n ** 15n, sent: BIG });
+  it("history entries (node's {pending, transactions} object or a bare list), undefined without the route", async () => {
+    for (const shape of ["object", "array"] as const) {
+      stub.historyShape = shape;
+      const h = await client.history(ME, 10, 0);
+      expect(h?.[0]).toMatchObject({ height: stub.height, received: BIG - 10n ** 15n, sent: BIG });
+    }
     stub.history = false;
     expect(await client.history(ME, 10, 0)).toBeUndefined();
     stub.history = true;
+  });
+
+  it("pages through more UTXOs than one request returns", async () => {
+    const other = new StubNode();
+    const c = new NodeClient(await other.start());
+    for (let i = 0; i < 1005; i++) other.credit(ME, BigInt(i + 1) * 10n ** 12n);
+    const all = await c.utxos(ME);
+    expect(all).toHaveLength(1005);
+    expect(new Set(all.map((u) => u.txid)).size).toBe(1005);
+    expect(other.requests.filter((r) => r.includes("/utxos"))).toHaveLength(2);
+    await other.stop();
   });
 
   it("an unreachable node is NodeUnreachableError naming the URL", async () => {

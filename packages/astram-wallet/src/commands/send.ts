@@ -52,7 +52,9 @@ async function spendableCoins(
   const spent = journalSpends(pruned.filter((e) => e.from === from));
   const mempool = await node.pendingSpends();
   if (mempool) for (const k of mempool) spent.add(k);
-  const coins = utxos.filter((u) => !spent.has(outPointKey(u)));
+  const coins: Utxo[] = utxos
+    .filter((u) => u.pendingSpent !== true && !spent.has(outPointKey(u)))
+    .map(({ txid, vout, to, amount }) => ({ txid, vout, to, amount }));
   return { coins, excluded: utxos.length - coins.length };
 }
 

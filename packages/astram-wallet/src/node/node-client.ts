@@ -48,6 +48,14 @@ export interface SubmitResult {
   readonly message: string | undefined;
 }
 
+/** A UTXO as the node lists it; `pendingSpent` when a mempool transaction already spends it. */
+export interface WalletUtxo extends Utxo {
+  readonly pendingSpent?: boolean;
+}
+
+/** UTXOs asked for per request. */
+const UTXO_PAGE = 1000;
+
 type JsonObject = { [key: string]: JsonValue };
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
@@ -165,34 +173,53 @@ export class NodeClient {
     return v;
   }
 
-  /** GET /address/{a}/utxos: the address's confirmed unspent outputs. */
-  async utxos(address: Address): Promise<Utxo[]> {
+  /**
+   * GET /address/{a}/utxos: the address's confirmed unspent outputs, every page of them (the node
+   * pages with `limit` and an `after=txid:vout` cursor; a node that ignores them returns one list).
+   * `pendingSpent` is set when the node reports that a mempool transaction already spends it.
+   */
+  async utxos(address: Address): Promise<WalletUtxo[]> {
     const owner = address.toLowerCase();
-    const path = `/address/${owner}/utxos`;
-    const body = await this.getJson(path);
-    const list = listOf(body as JsonValue, ["utxos", "items", "data"]);
-    if (!list) throw new NodeResponseError(this.baseUrl + path, 0, "expected a JSON array of UTXOs");
-    const out: Utxo[] = [];
-    for (const item of list) {
-      if (!isObject(item)) throw new NodeResponseError(this.baseUrl + path, 0, "a UTXO is not an object");
-      const txid = str(item, "txid")?.toLowerCase();
-      const vout = int(item, "vout", "index");
-      const to = (str(item, "to", "address", "owner") ?? owner).toLowerCase();
-      const amount = amountField(item, ["amount", "amount_raw", "value"]);
-      if (
-        txid === undefined ||
-        !TXID_RE.test(txid) ||
-        vout === undefined ||
-        vout > 0xffffffff ||
-        amount === undefined
-      )
-        throw new NodeResponseError(
-          this.baseUrl + path,
-          0,
-          `unreadable UTXO ${JSON.stringify(item, bigintJson)}`,
+    const out: WalletUtxo[] = [];
+    const seen = new Set<string>();
+    let after: string | undefined;
+    for (let page = 0; page < 10_000; page++) {
+      const path = `/address/${owner}/utxos?limit=${UTXO_PAGE}${after ? `&after=${after}` : ""}`;
+      const body = await this.getJson(path);
+      const list = listOf(body as JsonValue, ["utxos", "items", "data"]);
+      if (!list) throw new NodeResponseError(this.baseUrl + path, 0, "expected a JSON array of UTXOs");
+      let fresh = 0;
+      for (const item of list) {
+        if (!isObject(item)) throw new NodeResponseError(this.baseUrl + path, 0, "a UTXO is not an object");
+        const txid = str(item, "txid")?.toLowerCase();
+        const vout = int(item, "vout", "index");
+        const to = (str(item, "to", "address", "owner") ?? owner).toLowerCase();
+        const amount = amountField(item, ["amount", "amount_raw", "value"]);
+        if (
+          txid === undefined ||
+          !TXID_RE.test(txid) ||
+          vout === undefined ||
+          vout > 0xffffffff ||
+          amount === undefined
+        )
+          throw new NodeResponseError(
+            this.baseUrl + path,
+            0,
+            `unreadable UTXO ${JSON.stringify(item, bigintJson)}`,
+          );
+        const key = `${txid}:${vout}`;
+        after = key;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        fresh++;
+        if (to !== owner) continue; // not ours: never spend it
+        out.push(
+          item.pending_spent === true
+            ? { txid, vout, to, amount, pendingSpent: true }
+            : { txid, vout, to, amount },
         );
-      if (to !== owner) continue; // not ours: never spend it
-      out.push({ txid, vout, to, amount });
+      }
+      if (list.length < UTXO_PAGE || fresh === 0) break;
     }
     return out;
   }
@@ -210,15 +237,18 @@ export class NodeClient {
     const path = `/address/${address.toLowerCase()}/history?limit=${limit}&offset=${offset}`;
     const body = await this.getJson(path, { allow404: true });
     if (body === undefined) return undefined;
-    const list = listOf(body, ["history", "transactions", "items", "entries"]);
-    if (!list) throw new NodeResponseError(this.baseUrl + path, 0, "expected a list of transactions");
+    // Either a bare list, or {pending: [...], transactions: [...]} (pending first, newest first).
+    const confirmed = listOf(body, ["history", "transactions", "items", "entries"]);
+    if (!confirmed) throw new NodeResponseError(this.baseUrl + path, 0, "expected a list of transactions");
+    const pendingList = isObject(body) && Array.isArray(body.pending) ? (body.pending as JsonValue[]) : [];
+    const list = [...pendingList, ...confirmed];
     const out: HistoryEntry[] = [];
     for (const item of list) {
       if (!isObject(item)) continue;
       const txid = str(item, "txid", "hash", "tx_hash");
       if (!txid) continue;
       const pending = item.status === "pending" || item.pending === true || item.confirmed === false;
-      const height = pending ? undefined : int(item, "height", "block_height", "block_index");
+      const height = pending ? undefined : int(item, "block_height", "height", "block_index");
       const coinbase = typeof item.coinbase === "boolean" ? item.coinbase : undefined;
       out.push({
         txid,

@@ -24,7 +24,11 @@ export type AmountStyle = "limbs" | "hex" | "decimal";
 export interface StubOptions {
   amountStyle?: AmountStyle;
   history?: boolean;
+  /** "object" = {pending, transactions} as astram-node answers; "array" = a bare list. */
+  historyShape?: "object" | "array";
   mempool?: boolean;
+  /** Mark UTXOs spent by pending transactions with "pending_spent": true, as astram-node does. */
+  reportPendingSpent?: boolean;
   /** Mine pending transactions this many ms after each accepted submission. */
   autoMineMs?: number;
 }
@@ -47,7 +51,9 @@ export class StubNode {
   height = 0;
   amountStyle: AmountStyle;
   history: boolean;
+  historyShape: "object" | "array";
   mempool: boolean;
+  reportPendingSpent: boolean;
   autoMineMs: number | undefined;
   private server: Server | undefined;
   private readonly credited = new Map<string, bigint>();
@@ -56,7 +62,9 @@ export class StubNode {
   constructor(opts: StubOptions = {}) {
     this.amountStyle = opts.amountStyle ?? "limbs";
     this.history = opts.history ?? true;
+    this.historyShape = opts.historyShape ?? "object";
     this.mempool = opts.mempool ?? true;
+    this.reportPendingSpent = opts.reportPendingSpent ?? true;
     this.autoMineMs = opts.autoMineMs;
   }
 
@@ -81,7 +89,7 @@ export class StubNode {
   credit(address: string, amount: bigint): Utxo {
     this.counter++;
     const u: Utxo = {
-      txid: this.counter.toString(16).padStart(64, "a"),
+      txid: `c${this.counter.toString(16).padStart(63, "0")}`,
       vout: 0,
       to: address.toLowerCase(),
       amount,
@@ -142,8 +150,21 @@ export class StubNode {
         return this.send(res, 200, JSON.stringify({ address, balance: hex(this.balanceOf(address)) }));
       }
       if (m[2] === "utxos") {
-        const items = this.owned(address).map(
-          (u) => `{"txid":"${u.txid}","vout":${u.vout},"to":"${u.to}",${this.amountJson(u.amount)}}`,
+        // Paged like the node: sorted by outpoint, `limit` and an `after=txid:vout` cursor.
+        const limit = Number(url.searchParams.get("limit") ?? 1000);
+        const after = url.searchParams.get("after");
+        const key = (u: Utxo) => `${u.txid}:${String(u.vout).padStart(10, "0")}`;
+        const afterKey = after ? `${after.split(":")[0]}:${after.split(":")[1]!.padStart(10, "0")}` : "";
+        const spentByPending = new Set(this.pending.flatMap((t) => t.inputs.map(outPointKey)));
+        const page = this.owned(address)
+          .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+          .filter((u) => key(u) > afterKey)
+          .slice(0, limit);
+        const items = page.map(
+          (u) =>
+            `{"txid":"${u.txid}","vout":${u.vout},"to":"${u.to}",${this.amountJson(u.amount)}` +
+            (this.reportPendingSpent ? `,"pending_spent":${spentByPending.has(outPointKey(u))}` : "") +
+            "}",
         );
         return this.send(res, 200, `[${items.join(",")}]`);
       }
@@ -161,7 +182,23 @@ export class StubNode {
       if (!this.history) return this.send(res, 404, JSON.stringify({ error: "not found" }));
       const limit = Number(url.searchParams.get("limit") ?? 20);
       const offset = Number(url.searchParams.get("offset") ?? 0);
-      return this.send(res, 200, JSON.stringify(this.txsOf(address).slice(offset, offset + limit)));
+      const rows = this.txsOf(address) as { status: string }[];
+      if (this.historyShape === "array")
+        return this.send(res, 200, JSON.stringify(rows.slice(offset, offset + limit)));
+      const pending = rows.filter((r) => r.status === "pending");
+      const confirmed = rows.filter((r) => r.status !== "pending");
+      return this.send(
+        res,
+        200,
+        JSON.stringify({
+          address,
+          total: confirmed.length,
+          offset,
+          limit,
+          pending: offset === 0 ? pending : [],
+          transactions: confirmed.slice(offset, offset + limit),
+        }),
+      );
     }
     if (req.method === "GET" && path === "/mempool") {
       if (!this.mempool) return this.send(res, 404, JSON.stringify({ error: "not found" }));
@@ -256,7 +293,7 @@ export class StubNode {
       if (received === 0n && sent === 0n) return;
       rows.push({
         txid: tx.txid,
-        height,
+        block_height: height,
         status: height === null ? "pending" : "confirmed",
         timestamp: tx.timestamp,
         received: hex(received),
