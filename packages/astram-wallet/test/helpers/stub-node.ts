@@ -56,7 +56,7 @@ export class StubNode {
   reportPendingSpent: boolean;
   autoMineMs: number | undefined;
   private server: Server | undefined;
-  private readonly credited = new Map<string, bigint>();
+  private readonly credited = new Map<string, Utxo>();
   private counter = 0;
 
   constructor(opts: StubOptions = {}) {
@@ -95,7 +95,7 @@ export class StubNode {
       amount,
     };
     this.utxos.set(outPointKey(u), u);
-    this.credited.set(outPointKey(u), amount);
+    this.credited.set(outPointKey(u), u);
     this.height++;
     return u;
   }
@@ -309,6 +309,7 @@ export class StubNode {
   private spentAmount(txid: string, vout: number, owner: string): bigint {
     const parent = this.confirmed.get(txid)?.tx.outputs[vout];
     if (parent && parent.to === owner) return parent.amount;
-    return this.credited.get(`${txid}:${vout}`) ?? 0n;
+    const c = this.credited.get(`${txid}:${vout}`);
+    return c && c.to === owner ? c.amount : 0n;
   }
 }
