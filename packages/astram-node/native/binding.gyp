@@ -6,7 +6,8 @@
         "src/addon.c",
         "src/sha256_common.c",
         "src/search_portable.c",
-        "src/search_shani.c"
+        "src/search_shani.c",
+        "src/search_vector.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-std=c11", "-Wall", "-Wextra"],

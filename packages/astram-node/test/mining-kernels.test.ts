@@ -12,7 +12,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jsKernel } from "../src/mining/js-kernel.js";
 import type { SearchKernel } from "../src/mining/kernel.js";
-import { ADDON_PATH, createNativeKernel, nativeImplementations } from "../src/mining/native-kernel.js";
+import {
+  ADDON_PATH,
+  createNativeKernel,
+  fastestNativeImplementation,
+  nativeImplementations,
+} from "../src/mining/native-kernel.js";
 import { selectKernel } from "../src/mining/select-kernel.js";
 import { prepareSearchTemplate, SHA256_IV, sha256Rounds } from "../src/mining/sha256-midstate.js";
 import { createWasmKernel } from "../src/mining/wasm-kernel.js";
@@ -48,6 +53,9 @@ describe("mining kernels", () => {
     if (skipNative) return;
     expect(native.length, `${ADDON_PATH} should exist`).toBeGreaterThan(0);
     expect(native.at(-1)!.implementation).toBe("portable");
+    // "auto" runs the fastest code path measured on this CPU.
+    expect(nativeImplementations()).toContain(fastestNativeImplementation());
+    expect(createNativeKernel().implementation).toBe(fastestNativeImplementation());
   });
 
   it("computes the same SHA-256 midstate as the plain definition", () => {

@@ -40,18 +40,24 @@ typedef struct {
   search_fn fn;
 } impl;
 
-static int available(impl out[2]) {
+#define MAX_IMPLS 5
+
+/* What this CPU can run, fastest first. */
+static int available(impl out[MAX_IMPLS]) {
   int n = 0;
 #if defined(__x86_64__) || defined(__i386__)
   if (astram_cpu_has_shani()) out[n++] = (impl){"sha-ni", astram_search_shani};
+  if (astram_cpu_has_avx512()) out[n++] = (impl){"avx512", astram_search_avx512};
+  if (astram_cpu_has_avx2()) out[n++] = (impl){"avx2", astram_search_avx2};
 #endif
+  out[n++] = (impl){"vec4", astram_search_vec4};
   out[n++] = (impl){"portable", astram_search_portable};
   return n;
 }
 
 static napi_value implementations(napi_env env, napi_callback_info info) {
   (void)info;
-  impl list[2];
+  impl list[MAX_IMPLS];
   int n = available(list);
   napi_value arr;
   CHECK(napi_create_array_with_length(env, (size_t)n, &arr));
@@ -107,7 +113,7 @@ static napi_value search(napi_env env, napi_callback_info info) {
   }
   if (napi_get_value_int32(env, argv[5], &cancel.generation) != napi_ok) return type_error(env, "generation must be a number");
 
-  impl list[2];
+  impl list[MAX_IMPLS];
   int n = available(list);
   search_fn fn = list[0].fn;
   if (argc >= 7) {

@@ -16,8 +16,8 @@
 
 #define RND(a, b, c, d, e, f, g, h, i, wi)                                         \
   do {                                                                             \
-    uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + astram_sha256_k[i] + (wi);       \
-    uint32_t t2_ = BSIG0(a) + MAJ(a, b, c);                                        \
+    __typeof__(h) t1_ = (h) + BSIG1(e) + CH(e, f, g) + astram_sha256_k[i] + (wi);  \
+    __typeof__(h) t2_ = BSIG0(a) + MAJ(a, b, c);                                   \
     (d) += t1_;                                                                    \
     (h) = t1_ + t2_;                                                               \
   } while (0)

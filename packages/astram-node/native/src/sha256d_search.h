@@ -46,12 +46,21 @@ void astram_template_init(astram_template* t, const uint8_t header[ASTRAM_HEADER
 void astram_header_hash(const astram_template* t, uint64_t nonce, uint8_t out[32]);
 int astram_meets(const astram_template* t, const uint8_t digest[32]);
 
+/* Kernels: search `count` nonces from `start` (wrapping at 2^64), stop at the first winner. */
 void astram_search_portable(const astram_template* t, uint64_t start, uint64_t count, astram_cancel c,
                             astram_result* r);
+void astram_search_vec4(const astram_template* t, uint64_t start, uint64_t count, astram_cancel c,
+                        astram_result* r);
 #if defined(__x86_64__) || defined(__i386__)
 int astram_cpu_has_shani(void);
+int astram_cpu_has_avx2(void);
+int astram_cpu_has_avx512(void);
 void astram_search_shani(const astram_template* t, uint64_t start, uint64_t count, astram_cancel c,
                          astram_result* r);
+void astram_search_avx2(const astram_template* t, uint64_t start, uint64_t count, astram_cancel c,
+                        astram_result* r);
+void astram_search_avx512(const astram_template* t, uint64_t start, uint64_t count, astram_cancel c,
+                          astram_result* r);
 #endif
 
 #endif

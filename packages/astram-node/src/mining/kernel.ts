@@ -1,6 +1,7 @@
 // A nonce search kernel: given the 172-byte header hash input, finds the first nonce in a range
 // whose sha256d meets the difficulty. Three implementations, fastest first: the native addon
-// (x86 SHA extensions or plain C), WebAssembly (SIMD, four nonces at a time), and node:crypto.
+// (x86 SHA extensions, or plain C over vector lanes), WebAssembly (SIMD, four nonces at a time),
+// and node:crypto.
 
 export type KernelName = "native" | "wasm" | "js";
 export type KernelPreference = KernelName | "auto";
@@ -28,7 +29,7 @@ export interface KernelResult {
 
 export interface SearchKernel {
   readonly name: KernelName;
-  /** Which code path runs: "sha-ni", "portable", "simd128", "node:crypto". */
+  /** Which code path runs: "sha-ni", "avx512", "avx2", "vec4", "portable", "simd128", "node:crypto". */
   readonly implementation: string;
   search(job: KernelJob): KernelResult;
 }

@@ -64,7 +64,7 @@ export interface MinerStatus {
   readonly threads: number;
   /** The CPU workers' kernel. */
   readonly backend: KernelName;
-  /** Its code path: "sha-ni", "portable", "simd128", "node:crypto". */
+  /** Its code path: "sha-ni", "avx512", "avx2", "vec4", "portable", "simd128", "node:crypto". */
   readonly kernel: string;
   readonly cpuHashrate: number;
   readonly gpu: (GpuInfo & { readonly hashrate: number }) | null;
@@ -270,7 +270,11 @@ export class Miner extends EventEmitter<MinerEvents> {
     if (this.threads === 0 && !this.gpuSearch)
       throw new RangeError("the miner needs at least one thread or a GPU");
     const file = compiledModulePath(import.meta.url, "./search-worker.js");
-    const init: WorkerInit = { kernel: this.kernelName, addonPath: this.opts.nativeAddonPath };
+    const init: WorkerInit = {
+      kernel: this.kernelName,
+      addonPath: this.opts.nativeAddonPath,
+      implementation: this.kernelName === "native" ? this.kernelImpl : undefined,
+    };
     const workers = Array.from({ length: this.threads }, () => new Worker(file, { workerData: init }));
     const lanes = workers.map((w) => new WorkerLane(w, this.cpuMeter));
     try {

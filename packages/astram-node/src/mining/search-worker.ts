@@ -8,6 +8,8 @@ import { createKernel } from "./select-kernel.js";
 export interface WorkerInit {
   readonly kernel: KernelName;
   readonly addonPath?: string;
+  /** The native code path the main thread chose. */
+  readonly implementation?: string;
 }
 
 export type WorkerMessage =
@@ -20,7 +22,7 @@ if (parentPort) {
   let kernel: SearchKernel | undefined;
   try {
     const init = workerData as WorkerInit;
-    kernel = createKernel(init.kernel, { addonPath: init.addonPath });
+    kernel = createKernel(init.kernel, { addonPath: init.addonPath, implementation: init.implementation });
     port.postMessage({ type: "ready", kernel: kernel.name, implementation: kernel.implementation });
   } catch (e) {
     port.postMessage({ type: "error", message: (e as Error).message });

@@ -20,10 +20,12 @@ const ORDER: readonly KernelName[] = ["native", "wasm", "js"];
 export interface KernelLocation {
   /** Where the native addon is loaded from (default native/build/Release/astram_mining.node). */
   readonly addonPath?: string;
+  /** The native code path (default: the fastest measured here). */
+  readonly implementation?: string;
 }
 
 export function createKernel(name: KernelName, where: KernelLocation = {}): SearchKernel {
-  if (name === "native") return createNativeKernel(undefined, where.addonPath);
+  if (name === "native") return createNativeKernel(where.implementation, where.addonPath);
   if (name === "wasm") return createWasmKernel();
   return jsKernel;
 }
