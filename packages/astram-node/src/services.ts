@@ -19,13 +19,19 @@ export interface AttachedServices {
  * Attaches the network services a full node runs (P2P, HTTP API and dashboard, Ethereum JSON-RPC)
  * according to its settings. Each service has start()/stop() and is stopped before the store closes.
  */
-export function attachServices(node: AstramNode): AttachedServices {
+export function attachServices(
+  node: AstramNode,
+  opts: {
+    /** How often the dashboard's hashrate history is sampled (default 5000 ms). */
+    hashrateSampleMs?: number;
+  } = {},
+): AttachedServices {
   const p2p = new P2pService(node);
   node.addService(p2p);
 
   // HTTP API + dashboard, Ethereum JSON-RPC, read-only public API (src/api, src/rpc, src/dashboard).
   const s = node.settings;
-  const metrics = new NodeMetrics();
+  const metrics = new NodeMetrics({ hashrateSampleMs: opts.hashrateSampleMs });
   const http = new HttpApiService(node, { host: s.httpBindAddr, port: s.httpPort, metrics });
   const rpc = new EthRpcService(node, { host: s.ethRpcBindAddr, port: s.ethRpcPort, metrics });
   const publicApi =
