@@ -37,6 +37,8 @@ function devNode(flags: Record<string, string>): AstramNode {
   return new AstramNode({ settings, log: createLogger("silent") });
 }
 
+// Playwright's innerText is the rendered text (table cells separated), which the assertions read.
+// biome-ignore lint/performance/useDomNodeTextContent: this is Playwright's Locator, not a DOM node
 const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
 const int = (s: string) => Number(s.replace(/,/g, ""));
 
