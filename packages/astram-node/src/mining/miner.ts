@@ -371,7 +371,10 @@ export class Miner extends EventEmitter<MinerEvents> {
         const generation = ++this.generation;
         Atomics.store(this.cancel, 0, generation);
         const round = new Round(header, headerHashInput(header), generation, space);
-        await Promise.all(this.lanes.map((lane) => this.runLane(lane, round)));
+        await Promise.all(
+          this.lanes.map((lane) => this.runLane(lane, round).catch((e) => this.dropLane(lane, e))),
+        );
+        if (this.lanes.length === 0) throw new Error("every search backend failed");
         if (round.winner) {
           this.submitWinner(template, header, round.winner);
           break;
@@ -409,10 +412,24 @@ export class Miner extends EventEmitter<MinerEvents> {
         }
         return;
       }
-      if (r.hashes === chunk.count && lane.kind === "cpu") {
+      if (r.hashes === chunk.count) {
         const ms = Math.max(1, Date.now() - began);
         lane.chunk = Math.max(4096, Math.min(2 ** 32, Math.round((chunk.count * JOB_TARGET_MS) / ms)));
       }
+    }
+  }
+
+  /** A backend failed (worker crash, GPU device lost, bad GPU result): mine on without it. */
+  private dropLane(lane: Lane, e: unknown): void {
+    this.lanes = this.lanes.filter((l) => l !== lane);
+    const rest = `${this.lanes.length} backend(s) left`;
+    if (lane instanceof GpuLane) {
+      this.opts.log?.error({ err: e }, `GPU search failed; mining without the GPU (${rest})`);
+      this.gpuSearch?.close();
+      this.gpuSearch = undefined;
+    } else if (lane instanceof WorkerLane) {
+      this.opts.log?.error({ err: e }, `a search worker failed (${rest})`);
+      void lane.worker.terminate();
     }
   }
 
