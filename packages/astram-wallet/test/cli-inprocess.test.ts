@@ -4,6 +4,11 @@ import { describe, expect, it } from "vitest";
 import { type CliIo, runCli } from "../src/index.js";
 import { tempHome } from "./helpers/process.js";
 
+/** Polls until `check` holds (no timing assumptions). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 5));
+}
+
 /** runCli in this process with captured output; stdin is a stream we control. */
 function harness(opts: { tty?: boolean; env?: Record<string, string> } = {}) {
   const stdin = new PassThrough() as PassThrough & {
@@ -33,8 +38,10 @@ describe("prompts on a terminal (raw mode, in-process)", () => {
     const h = harness({ tty: true });
     const run = runCli(["create", "--scrypt-n", "1024", "--json"], h.io);
     // Keystrokes: "passwordX", backspace, "1", Enter; then the repeat.
-    setTimeout(() => h.stdin.write("passwordX\u007f1\r"), 20);
-    setTimeout(() => h.stdin.write("password1\r"), 60);
+    await until(() => h.err().includes("New wallet password: "));
+    h.stdin.write("passwordX\u007f1\r");
+    await until(() => h.err().includes("Repeat the password: "));
+    h.stdin.write("password1\r");
     expect(await run).toBe(0);
     expect(h.err()).toContain("New wallet password: ");
     expect(h.err()).toContain("Repeat the password: ");
@@ -46,15 +53,36 @@ describe("prompts on a terminal (raw mode, in-process)", () => {
   it("different repeated passwords are refused; Ctrl-C interrupts with status 130", async () => {
     const h = harness({ tty: true });
     const run = runCli(["create", "--scrypt-n", "1024"], h.io);
-    setTimeout(() => h.stdin.write("password1\r"), 20);
-    setTimeout(() => h.stdin.write("password2\r"), 60);
+    await until(() => h.err().includes("New wallet password: "));
+    h.stdin.write("password1\r");
+    await until(() => h.err().includes("Repeat the password: "));
+    h.stdin.write("password2\r");
     expect(await run).toBe(1);
     expect(h.err()).toContain("the two passwords differ");
     const c = harness({ tty: true });
     const interrupted = runCli(["create", "--scrypt-n", "1024"], c.io);
-    setTimeout(() => c.stdin.write("pass\u0003"), 20);
+    await until(() => c.err().includes("New wallet password: "));
+    c.stdin.write("pass\u0003");
     expect(await interrupted).toBe(130);
     expect(c.stdin.rawMode).toBe(false);
+  });
+
+  it("a pasted block answers several prompts; confirmations echo what is typed", async () => {
+    const h = harness({ tty: true });
+    const run = runCli(["create", "--scrypt-n", "1024"], h.io);
+    await until(() => h.err().includes("New wallet password: "));
+    h.stdin.write("password1\r\npassword1\r");
+    expect(await run).toBe(0);
+    const e = harness({ tty: true, env: { HOME: h.io.env.HOME! } });
+    const exp = runCli(["export"], e.io);
+    await until(() => e.err().includes("[y/N] "));
+    e.stdin.write("y\ryes\r");
+    await until(() => e.err().includes("Wallet password: "));
+    expect(e.err()).toContain("[y/N] y\n");
+    e.stdin.write("password1\r");
+    expect(await exp).toBe(0);
+    expect(e.out()).toMatch(/^0x[0-9a-f]{64}\n$/);
+    expect(e.err()).not.toContain("password1");
   });
 });
 

@@ -70,8 +70,9 @@ async function balanceOf(home: string, url: string, address: string): Promise<bi
 }
 
 describe("end to end against a real dev node", () => {
+  // Skipped (with this reason in its name) only when astram-node or its HTTP API is not built.
   it.skipIf(!apiAvailable)(
-    "create a wallet, mine to it, send to a second wallet, see both balances after confirmation",
+    "create a wallet, mine to it, send to a second wallet, see both balances after confirmation (needs astram-node dist with its HTTP API)",
     async () => {
       const home = tempHome();
       const env = { ASTRAM_WALLET_PASSWORD: PW };

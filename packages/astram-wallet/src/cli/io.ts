@@ -6,6 +6,7 @@ export interface CliInput extends NodeJS.EventEmitter {
   resume(): unknown;
   pause(): unknown;
   destroy?(): unknown;
+  unshift?(chunk: string): unknown;
 }
 
 export interface CliOutput {

@@ -90,8 +90,18 @@ export class Prompter {
       const onData = (chunk: string | Buffer) => {
         const text = chunk.toString();
         if (text.startsWith("\u001b")) return; // arrow keys and other escape sequences
-        for (const ch of text) {
-          if (ch === "\r" || ch === "\n") return finish();
+        const chars = Array.from(text);
+        for (let k = 0; k < chars.length; k++) {
+          const ch = chars[k]!;
+          if (ch === "\r" || ch === "\n") {
+            // Pasted text may hold the next answers too: give them back to the stream.
+            let rest = chars.slice(k + 1).join("");
+            if (ch === "\r" && rest.startsWith("\n")) rest = rest.slice(1);
+            // Detach and pause first: unshifting into a flowing stream would re-emit it here.
+            finish();
+            if (rest !== "" && stdin.unshift) stdin.unshift(rest);
+            return;
+          }
           if (ch === "\u0003") return finish(new AbortedError("interrupted"));
           if (ch === "\u0004") {
             if (value === "") return finish(new NoInputError(what));

@@ -1,6 +1,11 @@
 import { bytesToHex, formatAsrm, outPointKey, toChecksumAddress, type Utxo } from "astram-core";
 import type { CommandContext } from "../cli/context.js";
-import { AbortedError, ConfirmationTimeoutError, InsufficientFundsError } from "../errors.js";
+import {
+  AbortedError,
+  ConfirmationTimeoutError,
+  InsufficientFundsError,
+  NoMnemonicError,
+} from "../errors.js";
 import type { NodeClient } from "../node/node-client.js";
 import { buildPayment, type Payment } from "../send/build-payment.js";
 import {
@@ -18,6 +23,7 @@ import {
   parseSendAmount,
 } from "../send/user-input.js";
 import {
+  hasMnemonic,
   knownAddress,
   rememberAddress,
   type UnlockedAccount,
@@ -88,6 +94,7 @@ export async function sendCommand(
   let account: UnlockedAccount | undefined;
   let from = knownAddress(wallet, index);
   if (from === undefined) {
+    if (!hasMnemonic(wallet)) throw new NoMnemonicError();
     account = await unlockAccount(wallet, await ctx.prompter.password(), index, ctx.settings.walletPath);
     from = account.address;
     if (rememberAddress(wallet, index, from)) updateWalletFile(ctx.settings.walletPath, wallet);
