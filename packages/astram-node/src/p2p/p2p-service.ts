@@ -527,9 +527,11 @@ export class P2pService {
         if (!this.node.chain.hasBlock(hash) && !this.downloader.isInFlight(hash)) wanted.push(raw);
       }
       // Only announcements of blocks we lack count: they are the ones that cost us a download.
+      // Over the limit they are ignored (the periodic header sync still finds real blocks);
+      // a peer far over it is flooding and is scored.
       const count = wanted.length > 0 ? peer.announcements.add(wanted.length) : 0;
       if (count > this.limits.blockAnnouncementsPerMinute) {
-        this.misbehave(peer, 10, `${count} block announcements in a minute`);
+        if (count > 3 * this.limits.blockAnnouncementsPerMinute) this.misbehave(peer, 20, `${count} block announcements in a minute`);
         return;
       }
       if (wanted.length > 0) {
@@ -578,10 +580,10 @@ export class P2pService {
 
   private onBlock(peer: Peer, block: Block): void {
     const requested = this.downloader.received(block.hash, peer);
-    if (!requested) {
+    if (!requested && !this.node.chain.hasBlock(block.hash)) {
       const count = peer.announcements.add(1);
       if (count > this.limits.blockAnnouncementsPerMinute) {
-        this.misbehave(peer, 10, `${count} unsolicited blocks in a minute`);
+        if (count > 3 * this.limits.blockAnnouncementsPerMinute) this.misbehave(peer, 20, `${count} unsolicited blocks in a minute`);
         return;
       }
     }
