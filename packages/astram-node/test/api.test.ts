@@ -64,7 +64,7 @@ describe("HTTP API: status and health", () => {
       expect(body.blockchain.chain_tip).toBe(ref.tip.hash);
       expect(body.blockchain.chain_tip).toMatch(/^[0-9a-f]{64}$/);
       expect(body.blockchain.difficulty).toBe(ref.nextDifficulty());
-      expect(body.blockchain.utxo_count).toBe(t.node.store.utxoCount());
+      expect(body.blockchain.utxo_count).toBe([...t.node.store.allUtxos()].length);
       expect(body.node).toMatchObject({ version: "0.1.0", network: "devnet", chain_id: 1337 });
       expect(body.mempool).toMatchObject({ pending_transactions: 0, total_fees: "0x0", max_size: 10_000 });
       expect(body.network.connected_peers).toBe(2);
@@ -354,6 +354,8 @@ describe("HTTP API: blocks and mining", () => {
       expect(r.status).toBe(400);
       expect(r.body.status).toBe("error");
       expect(r.body.message).toMatch(/^block rejected: /);
+      const security = (await request(`${t.api}/status`)).body.security;
+      expect(security).toEqual({ validation_failures_total: 1, validation_failures: [[r.body.code, 1]] });
       const junk = await request(`${t.api}/mining/submit`, { body: { block_b64: "AAAA" } });
       expect(junk.status).toBe(400);
       expect(junk.body.message).toMatch(/^invalid block bincode/);

@@ -12,7 +12,8 @@ export function sourceLabel(source: Source): string {
 
 /**
  * Counters the HTTP API, the JSON-RPC and the dashboard report: blocks and transactions accepted
- * (by result and source), block validation failures by reason, transactions the API refused by
+ * (by result and source), block validation failures by reason (blocks the chainstate marks invalid
+ * and blocks refused through /mining/submit; the P2P service scores its peers' invalid blocks itself), transactions the API refused by
  * reason, requests per route and method, and the hashrate history. One instance per node, shared
  * by its services; `attach` subscribes to the node once it has started.
  */
@@ -30,8 +31,10 @@ export class NodeMetrics {
 
   private readonly onBlock = (_b: unknown, result: AcceptResult) => bump(this.blocksAccepted, result.status);
   private readonly onTx = (_e: unknown, source: Source) => bump(this.txsAccepted, sourceLabel(source));
-  private readonly onInvalid = ({ error }: { error: { code: string } }) =>
-    bump(this.validationFailures, error.code);
+  private readonly onInvalid = ({ hash, error }: { hash: string; error: { code: string } }) =>
+    this.recordInvalidBlock(hash, error.code);
+  /** Hashes already counted (the chainstate reports some invalid blocks that its caller also sees). */
+  private readonly countedInvalid = new Set<string>();
 
   constructor(opts: { hashrateSampleMs?: number } = {}) {
     this.hashrate = new HashrateHistory(() => this.node?.miner?.hashrate ?? 0, opts.hashrateSampleMs);
@@ -55,6 +58,14 @@ export class NodeMetrics {
     this.node.chain.off("invalid", this.onInvalid);
     this.hashrate.stop();
     this.node = undefined;
+  }
+
+  /** An invalid block, counted once per hash by reason. */
+  recordInvalidBlock(hash: string, code: string): void {
+    if (this.countedInvalid.has(hash)) return;
+    if (this.countedInvalid.size >= 1000) this.countedInvalid.clear();
+    this.countedInvalid.add(hash);
+    bump(this.validationFailures, code);
   }
 
   recordTxRejected(code: string): void {

@@ -261,9 +261,9 @@ export class ChainStore implements UtxoView {
     for (const { value } of this.db.utxo.getRange()) yield decodeUtxo(value);
   }
 
-  /** Count of UTXOs in the whole set. */
+  /** Count of UTXOs in the whole set (O(1): LMDB's entry count, not a range walk like getCount). */
   utxoCount(): number {
-    return this.db.utxo.getCount();
+    return (this.db.utxo.getStats() as { entryCount: number }).entryCount;
   }
 
   // ---- best-chain mutations (call inside transaction()) ----

@@ -60,6 +60,17 @@ export function peerToJSON(p: PeerSummary) {
   };
 }
 
+/** UTXO-set size, read once per tip (the set only changes when the tip does). */
+const utxoCountCache = new WeakMap<AstramNode, { tip: string; count: number }>();
+function utxoCount(node: AstramNode): number {
+  const tip = node.chain.tip.hash;
+  const cached = utxoCountCache.get(node);
+  if (cached?.tip === tip) return cached.count;
+  const count = node.store.utxoCount();
+  utxoCountCache.set(node, { tip, count });
+  return count;
+}
+
 /**
  * The `/status` document: node, chain (real tip hash, next difficulty), mempool, peers, mining,
  * the miner's wallet and validation failures. Every figure comes from memory or an O(1) index read.
@@ -90,7 +101,7 @@ export function nodeStatus(node: AstramNode, metrics: NodeMetrics) {
       difficulty: node.chain.nextDifficulty(),
       chain_work: bigintToHex(tip.chainWork),
       target_spacing: node.params.targetSpacing,
-      utxo_count: node.store.utxoCount(),
+      utxo_count: utxoCount(node),
     },
     mempool: {
       pending_transactions: node.mempool.size,

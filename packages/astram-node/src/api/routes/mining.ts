@@ -29,7 +29,7 @@ export function miningReadRoutes(app: FastifyInstance, { node, metrics }: ApiCon
 }
 
 /** POST /mining/submit {"block_b64"}: a mined block through the node's one block path. */
-export function miningWriteRoutes(app: FastifyInstance, { node }: ApiContext): void {
+export function miningWriteRoutes(app: FastifyInstance, { node, metrics }: ApiContext): void {
   app.post<{ Body: { block_b64: string } }>(
     "/mining/submit",
     {
@@ -55,7 +55,10 @@ export function miningWriteRoutes(app: FastifyInstance, { node }: ApiContext): v
       try {
         result = node.submitBlock(block, "http", bytes);
       } catch (e) {
-        if (e instanceof VerifyError) throw badRequest(e.code, `block rejected: ${e.reason}`);
+        if (e instanceof VerifyError) {
+          metrics.recordInvalidBlock(block.hash, e.code);
+          throw badRequest(e.code, `block rejected: ${e.reason}`);
+        }
         throw e;
       }
       switch (result.status) {
