@@ -155,9 +155,4 @@ describe("end to end against a real dev node", () => {
     },
     180_000,
   );
-
-  it.skipIf(apiAvailable)(
-    "skipped: astram-node's HTTP API is not built (packages/astram-node/dist/api)",
-    () => {},
-  );
 });
