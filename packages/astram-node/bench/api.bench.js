@@ -6,7 +6,9 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
-const SECONDS = Number(process.env.ASTRAM_BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.ASTRAM_BENCH_SECONDS ?? 3);
+/** Rounds over all endpoints, interleaved so background load hits each alike; medians are reported. */
+const ROUNDS = Number(process.env.ASTRAM_BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.ASTRAM_BENCH_CONNECTIONS ?? 10);
 
 /** Runs autocannon; latencies come from its per-response event (autocannon's own histogram keeps whole ms). */
@@ -25,12 +27,27 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(opts) {
-  await load({ ...opts, duration: 1 }); // warm-up (JIT, connections)
+async function measureOnce(opts) {
   const { result: r, latencies } = await load(opts);
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > 0) throw new Error(`${opts.url}: ${bad} failed requests`);
   return { rps: r.requests.average, p99: percentile(latencies, 99) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Warms every endpoint up, then measures them in interleaved rounds; returns medians by name. */
+async function measureAll(endpoints) {
+  for (const opts of Object.values(endpoints)) await load({ ...opts, duration: 1 });
+  const runs = Object.fromEntries(Object.keys(endpoints).map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [name, opts] of Object.entries(endpoints)) runs[name].push(await measureOnce(opts));
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, rs]) => [
+      name,
+      { rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)) },
+    ]),
+  );
 }
 
 export default async function () {
@@ -42,22 +59,15 @@ export default async function () {
   try {
     const rpcBody = (method, params) => JSON.stringify({ jsonrpc: "2.0", id: 1, method, params });
     const json = { "content-type": "application/json" };
-    const constGet = await measure({ url: `${info.ceiling}/constant` });
-    const constPost = await measure({
-      url: `${info.ceiling}/constant`,
-      method: "POST",
-      headers: json,
-      body: rpcBody("eth_getBalance", [info.holder, "latest"]),
+    const ethBody = rpcBody("eth_getBalance", [info.holder, "latest"]);
+    const m = await measureAll({
+      constGet: { url: `${info.ceiling}/constant` },
+      status: { url: `${info.api}/status` },
+      balance: { url: `${info.api}/address/${info.holder}/balance` },
+      constPost: { url: `${info.ceiling}/constant`, method: "POST", headers: json, body: ethBody },
+      ethBalance: { url: info.eth, method: "POST", headers: json, body: ethBody },
     });
-    const status = await measure({ url: `${info.api}/status` });
-    const balance = await measure({ url: `${info.api}/address/${info.holder}/balance` });
-    const ethBalance = await measure({
-      url: info.eth,
-      method: "POST",
-      headers: json,
-      body: rpcBody("eth_getBalance", [info.holder, "latest"]),
-    });
-    const note = `${CONNECTIONS} connections, ${SECONDS} s, loopback`;
+    const note = `${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s runs, loopback`;
     const rows = [];
     const add = (name, m, ref, refName) => {
       rows.push({
@@ -74,9 +84,9 @@ export default async function () {
         ref: { name: refName, value: ref.p99, unit: "ms" },
       });
     };
-    add("GET /status", status, constGet, "fastify GET constant");
-    add(`GET /address/{a}/balance (${info.utxos} UTXOs)`, balance, constGet, "fastify GET constant");
-    add("JSON-RPC eth_getBalance", ethBalance, constPost, "fastify POST constant");
+    add("GET /status", m.status, m.constGet, "fastify GET constant");
+    add(`GET /address/{a}/balance (${info.utxos} UTXOs)`, m.balance, m.constGet, "fastify GET constant");
+    add("JSON-RPC eth_getBalance", m.ethBalance, m.constPost, "fastify POST constant");
     return rows;
   } finally {
     server.kill("SIGTERM");
