@@ -1,6 +1,6 @@
 import { HDKey } from "@scure/bip32";
 import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from "@scure/bip39";
-import { wordlist } from "@scure/bip39/wordlists/english";
+import { wordlist } from "@scure/bip39/wordlists/english.js";
 import { type Address, addressFromPrivateKey, isValidPrivateKey } from "astram-core";
 import { BadIndexError, BadMnemonicError } from "../errors.js";
 
