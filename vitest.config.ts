@@ -16,6 +16,7 @@ export default defineConfig({
       "astram-dns": src("astram-dns"),
       "astram-node": src("astram-node"),
       "astram-wallet": src("astram-wallet"),
+      "astram-explorer": src("astram-explorer"),
     },
   },
   test: {
