@@ -21,3 +21,6 @@ export const errorResponse = {
   type: "object",
   properties: { status: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
 } as const;
+
+/** For routes without parameters: any query parameter is refused. */
+export const noQuery = { type: "object", additionalProperties: false, properties: {} } as const;

@@ -18,5 +18,10 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
     cacheControl: true,
     maxAge: 0,
   });
-  app.get("/", (_req, reply) => reply.sendFile("index.html"));
+  const query = {
+    type: "object",
+    additionalProperties: false,
+    properties: { interval: { type: "integer", minimum: 500, maximum: 3_600_000 } },
+  };
+  app.get("/", { schema: { querystring: query } }, (_req, reply) => reply.sendFile("index.html"));
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { type ApiContext, addressParam } from "../context.js";
 import { badRequest } from "../errors.js";
 import { type AddressTxSummary, confirmedHistory, pendingHistory } from "../queries/address-history.js";
-import { addressParams, addressSchema, amountSchema } from "../schemas.js";
+import { addressParams, addressSchema, amountSchema, noQuery } from "../schemas.js";
 
 const utxoItem = {
   type: "object",
@@ -58,6 +58,7 @@ export function addressRoutes(app: FastifyInstance, { node }: ApiContext): void 
     {
       schema: {
         params: addressParams,
+        querystring: noQuery,
         response: {
           200: {
             type: "object",
@@ -115,6 +116,7 @@ export function addressRoutes(app: FastifyInstance, { node }: ApiContext): void 
     {
       schema: {
         params: addressParams,
+        querystring: noQuery,
         response: {
           200: {
             type: "object",

@@ -5,7 +5,7 @@ import type { AstramNode } from "../../node.js";
 import type { ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { transactionAt } from "../queries/block-data.js";
-import { blockRefSchema } from "../schemas.js";
+import { blockRefSchema, noQuery } from "../schemas.js";
 
 /** Bounds of one /blockchain* response (a block may be up to 4 MiB). */
 const RANGE_MAX_BLOCKS = 500;
@@ -138,10 +138,12 @@ export function blockRoutes(app: FastifyInstance, { node }: ApiContext): void {
     },
   );
 
-  app.get("/blockchain/db", async () => encodeRange(node, 0, node.chain.height));
+  app.get("/blockchain/db", { schema: { querystring: noQuery } }, async () =>
+    encodeRange(node, 0, node.chain.height),
+  );
 
   // The most recent blocks that fit the bounds (sizes come from the in-memory index).
-  app.get("/blockchain", async () => {
+  app.get("/blockchain", { schema: { querystring: noQuery } }, async () => {
     let from = node.chain.height;
     let bytes = node.chain.tip.size;
     while (from > 0 && node.chain.height - from + 1 < RANGE_MAX_BLOCKS) {

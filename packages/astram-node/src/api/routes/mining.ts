@@ -35,6 +35,7 @@ export function miningWriteRoutes(app: FastifyInstance, { node, metrics }: ApiCo
     {
       bodyLimit: SUBMIT_BODY_LIMIT,
       schema: {
+        querystring: { type: "object", additionalProperties: false, properties: {} },
         body: {
           type: "object",
           required: ["block_b64"],

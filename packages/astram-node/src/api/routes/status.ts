@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "../context.js";
 import { renderMetrics } from "../prometheus.js";
 import { nodeStatus } from "../queries/node-status.js";
-import { amountSchema } from "../schemas.js";
+import { amountSchema, noQuery } from "../schemas.js";
 
 const int = { type: "integer" } as const;
 const str = { type: "string" } as const;
@@ -70,18 +70,20 @@ export const statusSchema = obj({
 
 /** GET /health and GET /status. */
 export function statusRoutes(app: FastifyInstance, { node, metrics }: ApiContext): void {
-  app.get("/health", async () => ({
+  app.get("/health", { schema: { querystring: noQuery } }, async () => ({
     status: "ok",
     height: node.chain.height,
     tip: node.chain.tip.hash,
     timestamp: Math.floor(Date.now() / 1000),
   }));
-  app.get("/status", { schema: { response: { 200: statusSchema } } }, async () => nodeStatus(node, metrics));
+  app.get("/status", { schema: { querystring: noQuery, response: { 200: statusSchema } } }, async () =>
+    nodeStatus(node, metrics),
+  );
 }
 
 /** GET /metrics (Prometheus text format). */
 export function metricsRoutes(app: FastifyInstance, { node, metrics }: ApiContext): void {
-  app.get("/metrics", async (_req, reply) =>
+  app.get("/metrics", { schema: { querystring: noQuery } }, async (_req, reply) =>
     reply.type("text/plain; version=0.0.4; charset=utf-8").send(renderMetrics(node, metrics)),
   );
 }

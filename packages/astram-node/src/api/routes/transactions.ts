@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "../context.js";
 import { badRequest, notFound } from "../errors.js";
 import { findByEthHash, findTransaction } from "../queries/find-transaction.js";
-import { txRefSchema } from "../schemas.js";
+import { noQuery, txRefSchema } from "../schemas.js";
 
 /** Mempool refusals that mean "already have it": answered 200 duplicate, as the reference does. */
 const DUPLICATE_CODES = new Set(["txn-already-in-mempool", "duplicate-txid"]);
@@ -23,6 +23,7 @@ export function transactionReadRoutes(app: FastifyInstance, { node }: ApiContext
           additionalProperties: false,
           properties: { id: txRefSchema },
         },
+        querystring: noQuery,
       },
     },
     async (req) => {
@@ -56,6 +57,7 @@ export function transactionReadRoutes(app: FastifyInstance, { node }: ApiContext
           additionalProperties: false,
           properties: { hash: { type: "string", pattern: "^(0[xX])?[0-9a-fA-F]{64}$" } },
         },
+        querystring: noQuery,
       },
     },
     async (req) => {
@@ -72,29 +74,33 @@ export function transactionReadRoutes(app: FastifyInstance, { node }: ApiContext
 }
 
 export function transactionWriteRoutes(app: FastifyInstance, { node, metrics }: ApiContext): void {
-  app.post<{ Body: Buffer }>("/tx", { bodyLimit: TX_BODY_LIMIT }, async (req, reply) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0)
-      throw badRequest(
-        "invalid-bincode",
-        "body must be a bincode (standard) Transaction, application/octet-stream",
-      );
-    const tx = decodeTransaction(req.body);
-    try {
-      const entry = node.submitTransaction(tx, "http");
-      return {
-        status: "ok",
-        message: "tx queued",
-        txid: tx.txid,
-        eth_hash: tx.ethHash,
-        fee: "0x" + entry.fee.toString(16),
-      };
-    } catch (e) {
-      if (e instanceof VerifyError) {
-        if (DUPLICATE_CODES.has(e.code))
-          return reply.send({ status: "duplicate", txid: tx.txid, message: e.reason });
-        metrics.recordTxRejected(e.code);
+  app.post<{ Body: Buffer }>(
+    "/tx",
+    { bodyLimit: TX_BODY_LIMIT, schema: { querystring: noQuery } },
+    async (req, reply) => {
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0)
+        throw badRequest(
+          "invalid-bincode",
+          "body must be a bincode (standard) Transaction, application/octet-stream",
+        );
+      const tx = decodeTransaction(req.body);
+      try {
+        const entry = node.submitTransaction(tx, "http");
+        return {
+          status: "ok",
+          message: "tx queued",
+          txid: tx.txid,
+          eth_hash: tx.ethHash,
+          fee: "0x" + entry.fee.toString(16),
+        };
+      } catch (e) {
+        if (e instanceof VerifyError) {
+          if (DUPLICATE_CODES.has(e.code))
+            return reply.send({ status: "duplicate", txid: tx.txid, message: e.reason });
+          metrics.recordTxRejected(e.code);
+        }
+        throw e;
       }
-      throw e;
-    }
-  });
+    },
+  );
 }
