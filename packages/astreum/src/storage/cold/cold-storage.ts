@@ -1,0 +1,584 @@
+// The cold tier: atoms in files under `cold_storage_path`, in the level layout of layout.ts
+// (facts §2.3), bounded by `cold_storage_limit` bytes on disk (0 = unlimited).
+//
+// Crash safety. Every file is written under a .tmp name and renamed into place when complete, so a
+// kill at any moment leaves either the old state or the new one plus stray .tmp files. A collation
+// writes and syncs the new level file pair (data renamed first, then index) before it deletes the
+// level-0 files it collated; a merge writes the new pair before it deletes the old level. At start,
+// .tmp files, half pairs (data without index or index without data) and level-0 files whose content
+// does not hash to their name are deleted; every read checks that the bytes hash to the id asked
+// for, so a torn or corrupt file can never be returned. Level-0 files are synced before their
+// rename only with `fsync: true` (a kill -9 cannot tear them either way; a power cut can, and the
+// hash check then drops them); level files are always synced.
+//
+// Concurrency. Level-0 writes run in parallel; a collation or merge waits for them and holds new
+// writes back until it is done. Reads never wait: a read that raced a collation or merge (the file
+// it looked at was just moved) looks again.
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
+import { join } from "node:path";
+import { type Logger, silentLogger } from "../../logger.js";
+import { deserializeExpr } from "../../machine/atom.js";
+import type { Expr } from "../../machine/expr.js";
+import { idFromKey, idKey, idsEqual } from "../atom-id.js";
+import { IndexTable } from "./index-file.js";
+import {
+  COLD_STORAGE_SCALES,
+  type ColdStorageScale,
+  dataFileName,
+  indexFileName,
+  isTempName,
+  level0FileName,
+  level0TempName,
+  levelDir,
+  parseLevel0FileName,
+  parseLevelFileName,
+} from "./layout.js";
+
+export interface ColdStorageOptions {
+  /** The cold storage directory (created with its level_0/ at open). */
+  path: string;
+  /** Base unit of the level thresholds (default "MB"). */
+  scale?: ColdStorageScale;
+  /** Bytes on disk past which new atoms are skipped; 0 = unlimited (default 10 GiB). */
+  limit?: number;
+  /** Sync each level-0 atom file before renaming it into place (default false). */
+  fsync?: boolean;
+  logger?: Logger;
+}
+
+export interface ColdStorageStats {
+  writes: number;
+  /** Atoms not written because the limit would have been passed. */
+  skippedLimit: number;
+  /** Writes that failed (I/O errors; logged). */
+  writeErrors: number;
+  collations: number;
+  merges: number;
+  /** Torn or corrupt files deleted (at start, during collation or on read). */
+  tornRemoved: number;
+  /** Reads whose bytes did not hash to the id asked for. */
+  corruptReads: number;
+}
+
+interface LevelFile {
+  level: number;
+  num: number;
+  table: IndexTable;
+  data: FileHandle;
+  dataBytes: number;
+  indexBytes: number;
+}
+
+const WRITE_CHUNK = 1 << 20;
+/** Data files up to this size are read whole when merged. */
+const MERGE_READ_WHOLE = 64 << 20;
+
+export class ColdStorage {
+  readonly path: string;
+  readonly baseSize: number;
+  readonly limit: number;
+  readonly fsync: boolean;
+  readonly stats: ColdStorageStats = {
+    writes: 0,
+    skippedLimit: 0,
+    writeErrors: 0,
+    collations: 0,
+    merges: 0,
+    tornRemoved: 0,
+    corruptReads: 0,
+  };
+  private readonly log: Logger;
+  private readonly level0 = new Map<string, number>();
+  private level0Bytes = 0;
+  /** levels[n] = the files of level n (n ≥ 1), ascending file number; levels[0] is unused. */
+  private levels: LevelFile[][] = [[]];
+  private total = 0;
+  private reserved = 0;
+  private generation = 0;
+  private compaction: Promise<void> | null = null;
+  private readonly inflight = new Map<string, Promise<boolean>>();
+  private opened = false;
+
+  constructor(options: ColdStorageOptions) {
+    this.path = options.path;
+    this.baseSize = COLD_STORAGE_SCALES[options.scale ?? "MB"];
+    this.limit = options.limit ?? 10_737_418_240;
+    this.fsync = options.fsync ?? false;
+    this.log = options.logger ?? silentLogger;
+  }
+
+  /** Bytes of all cold files (level-0 atoms, level indexes and data). */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Bytes in level 0 (the reference's cold_storage_level_0_size). */
+  get level0Size(): number {
+    return this.level0Bytes;
+  }
+
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
+  /** Creates the directories, cleans what a crash left behind and loads the level indexes. */
+  async open(): Promise<void> {
+    if (this.opened) return;
+    const dir0 = levelDir(this.path, 0);
+    await mkdir(dir0, { recursive: true });
+    this.level0.clear();
+    this.level0Bytes = 0;
+    this.total = 0;
+    for (const ent of await readdir(dir0, { withFileTypes: true })) {
+      if (!ent.isFile()) continue;
+      const file = join(dir0, ent.name);
+      if (isTempName(ent.name)) {
+        await this.removeTorn(file, "unfinished write");
+        continue;
+      }
+      const key = parseLevel0FileName(ent.name);
+      if (key === null) continue;
+      const bytes = await readFile(file);
+      if (verify(idFromKey(key), bytes) === null) {
+        await this.removeTorn(file, "content does not hash to its name");
+        continue;
+      }
+      this.level0.set(key, bytes.length);
+      this.level0Bytes += bytes.length;
+    }
+    this.total = this.level0Bytes;
+    this.levels = [[]];
+    for (let n = 1; ; n++) {
+      const dir = levelDir(this.path, n);
+      let names: string[];
+      try {
+        names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+      } catch {
+        break;
+      }
+      this.levels[n] = await this.loadLevel(n, dir, names);
+    }
+    this.opened = true;
+    this.log.info(
+      `cold storage open at ${this.path}: ${this.level0.size} level-0 atoms, ${this.levels.length - 1} level(s), ${this.total} bytes`,
+    );
+  }
+
+  /** Waits for writes, collations and merges in progress, then closes the files. */
+  async close(): Promise<void> {
+    if (!this.opened) return;
+    await this.flush();
+    this.opened = false;
+    for (const files of this.levels) for (const f of files) await f.data.close().catch(() => {});
+    this.levels = [[]];
+  }
+
+  /** Resolves when no write, collation or merge is in progress. */
+  async flush(): Promise<void> {
+    while (this.inflight.size > 0 || this.compaction !== null) {
+      await Promise.allSettled([...this.inflight.values()]);
+      if (this.compaction !== null) await this.compaction;
+    }
+  }
+
+  has(id: Uint8Array): boolean {
+    if (this.level0.has(idKey(id))) return true;
+    for (let n = 1; n < this.levels.length; n++)
+      for (const f of this.levels[n]!) if (f.table.find(id) >= 0) return true;
+    return false;
+  }
+
+  /** The atom with this id, checked against its id; null when absent or unreadable. */
+  async get(id: Uint8Array): Promise<Expr | null> {
+    if (!this.opened) return null;
+    const key = idKey(id);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const generation = this.generation;
+      const found = await this.lookup(id, key);
+      if (found !== null || generation === this.generation) return found;
+    }
+    return null;
+  }
+
+  /**
+   * Writes one atom (true when it is stored afterwards, including when it already was). False when
+   * the limit would be passed or the write failed.
+   */
+  async put(expr: Expr): Promise<boolean> {
+    if (!this.opened) return false;
+    const id = expr.hash();
+    const key = idKey(id);
+    for (;;) {
+      const pending = this.inflight.get(key);
+      if (pending !== undefined) return pending;
+      if (this.compaction === null) break;
+      await this.compaction;
+      if (!this.opened) return false;
+    }
+    if (this.has(id)) return true;
+    const bytes = expr.serialize();
+    if (this.limit > 0 && this.total + this.reserved + bytes.length > this.limit) {
+      this.stats.skippedLimit++;
+      return false;
+    }
+    this.reserved += bytes.length;
+    const write = this.writeLevel0(key, bytes).finally(() => {
+      this.reserved -= bytes.length;
+      this.inflight.delete(key);
+      this.maybeCompact();
+    });
+    this.inflight.set(key, write);
+    return write;
+  }
+
+  private async writeLevel0(key: string, bytes: Uint8Array): Promise<boolean> {
+    const dir0 = levelDir(this.path, 0);
+    const tmp = join(dir0, level0TempName(key));
+    try {
+      if (this.fsync) {
+        const fh = await open(tmp, "wx");
+        try {
+          await fh.writeFile(bytes);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      } else await writeFile(tmp, bytes, { flag: "wx" });
+      await rename(tmp, join(dir0, level0FileName(key)));
+    } catch (err) {
+      this.stats.writeErrors++;
+      this.log.error(`cold storage write of ${key} failed: ${(err as Error).message}`);
+      await rm(tmp, { force: true }).catch(() => {});
+      return false;
+    }
+    this.level0.set(key, bytes.length);
+    this.level0Bytes += bytes.length;
+    this.total += bytes.length;
+    this.stats.writes++;
+    return true;
+  }
+
+  private maybeCompact(): void {
+    if (!this.opened || this.compaction !== null || this.level0Bytes <= this.baseSize) return;
+    this.compaction = this.compact()
+      .catch((err: unknown) => {
+        this.log.error(`cold storage compaction failed: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        this.compaction = null;
+      });
+  }
+
+  /** Collates level 0 into level 1, then merges every level that outgrew base × 10^n. */
+  private async compact(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+    await this.collate();
+    for (let n = 1; n < this.levels.length; n++) {
+      const bytes = this.levels[n]!.reduce((s, f) => s + f.dataBytes + f.indexBytes, 0);
+      if (bytes > this.baseSize * 10 ** n) await this.merge(n);
+    }
+  }
+
+  private async collate(): Promise<void> {
+    const dir0 = levelDir(this.path, 0);
+    const keys = [...this.level0.keys()].sort();
+    const good: { key: string; bytes: Buffer }[] = [];
+    for (const key of keys) {
+      const file = join(dir0, level0FileName(key));
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch {
+        this.forgetLevel0(key);
+        continue;
+      }
+      if (verify(idFromKey(key), bytes) === null) {
+        this.forgetLevel0(key);
+        await this.removeTorn(file, "content does not hash to its name");
+        continue;
+      }
+      good.push({ key, bytes });
+    }
+    if (good.length > 0) {
+      const num = this.nextNumber(1);
+      const written = await this.writeLevelFile(
+        1,
+        num,
+        (async function* () {
+          for (const g of good) yield { id: idFromKey(g.key), bytes: g.bytes };
+        })(),
+      );
+      this.addLevelFile(written);
+    }
+    this.generation++;
+    for (const key of keys) {
+      if (!this.level0.has(key)) continue;
+      this.forgetLevel0(key);
+      await unlink(join(dir0, level0FileName(key))).catch(() => {});
+    }
+    this.stats.collations++;
+  }
+
+  private async merge(n: number): Promise<void> {
+    const files = this.levels[n]!;
+    if (files.length === 0) return;
+    const best = new Map<string, { f: LevelFile; i: number }>();
+    for (const f of files)
+      for (let i = 0; i < f.table.count; i++) best.set(f.table.id(i).toString("hex"), { f, i });
+    const keys = [...best.keys()].sort();
+    const whole = new Map<LevelFile, Buffer>();
+    for (const f of files)
+      if (f.dataBytes <= MERGE_READ_WHOLE) whole.set(f, await readAll(f.data, f.dataBytes));
+    const items = async function* () {
+      for (const key of keys) {
+        const { f, i } = best.get(key)!;
+        const pos = f.table.positions[i]!;
+        const size = f.table.sizes[i]!;
+        const all = whole.get(f);
+        const bytes = all !== undefined ? all.subarray(pos, pos + size) : await readAt(f.data, pos, size);
+        if (bytes !== null && bytes.length === size) yield { id: f.table.id(i), bytes };
+      }
+    };
+    const written = await this.writeLevelFile(n + 1, this.nextNumber(n + 1), items());
+    this.addLevelFile(written);
+    this.levels[n] = [];
+    this.generation++;
+    for (const f of files) {
+      this.total -= f.dataBytes + f.indexBytes;
+      await f.data.close().catch(() => {});
+    }
+    const dir = levelDir(this.path, n);
+    for (const ent of await readdir(dir, { withFileTypes: true }))
+      if (ent.isFile()) await unlink(join(dir, ent.name)).catch(() => {});
+    this.stats.merges++;
+  }
+
+  /** Writes `<num>_data` and `<num>_index` in level `level` from items in ascending id order. */
+  private async writeLevelFile(
+    level: number,
+    num: number,
+    items: AsyncIterable<{ id: Uint8Array; bytes: Uint8Array }>,
+  ): Promise<LevelFile> {
+    const dir = levelDir(this.path, level);
+    await mkdir(dir, { recursive: true });
+    const dataPath = join(dir, dataFileName(num));
+    const indexPath = join(dir, indexFileName(num));
+    const dataTmp = `${dataPath}.tmp`;
+    const indexTmp = `${indexPath}.tmp`;
+    try {
+      const entries: { id: Uint8Array; position: number; size: number }[] = [];
+      let position = 0;
+      const dfh = await open(dataTmp, "w");
+      try {
+        let chunk: Uint8Array[] = [];
+        let chunkBytes = 0;
+        for await (const { id, bytes } of items) {
+          entries.push({ id, position, size: bytes.length });
+          position += bytes.length;
+          chunk.push(bytes);
+          chunkBytes += bytes.length;
+          if (chunkBytes >= WRITE_CHUNK) {
+            await writeParts(dfh, chunk);
+            chunk = [];
+            chunkBytes = 0;
+          }
+        }
+        await writeParts(dfh, chunk);
+        await dfh.sync();
+      } finally {
+        await dfh.close();
+      }
+      const index = IndexTable.encode(entries);
+      const ifh = await open(indexTmp, "w");
+      try {
+        await ifh.writeFile(index);
+        await ifh.sync();
+      } finally {
+        await ifh.close();
+      }
+      await rename(dataTmp, dataPath);
+      await rename(indexTmp, indexPath);
+      await syncDir(dir);
+      return {
+        level,
+        num,
+        table: IndexTable.decode(index),
+        data: await open(dataPath, "r"),
+        dataBytes: position,
+        indexBytes: index.length,
+      };
+    } catch (err) {
+      await rm(dataTmp, { force: true }).catch(() => {});
+      await rm(indexTmp, { force: true }).catch(() => {});
+      throw err;
+    }
+  }
+
+  private addLevelFile(f: LevelFile): void {
+    while (this.levels.length <= f.level) this.levels.push([]);
+    this.levels[f.level]!.push(f);
+    this.total += f.dataBytes + f.indexBytes;
+  }
+
+  private nextNumber(level: number): number {
+    const files = this.levels[level] ?? [];
+    return files.length === 0 ? 0 : Math.max(...files.map((f) => f.num)) + 1;
+  }
+
+  private forgetLevel0(key: string): void {
+    const size = this.level0.get(key);
+    if (size === undefined) return;
+    this.level0.delete(key);
+    this.level0Bytes -= size;
+    this.total -= size;
+  }
+
+  private async lookup(id: Uint8Array, key: string): Promise<Expr | null> {
+    if (this.level0.has(key)) {
+      const file = join(levelDir(this.path, 0), level0FileName(key));
+      let bytes: Buffer | null = null;
+      try {
+        bytes = await readFile(file);
+      } catch {
+        // moved by a collation in progress: the caller looks again
+      }
+      if (bytes !== null) {
+        const e = verify(id, bytes);
+        if (e !== null) return e;
+        this.stats.corruptReads++;
+        if (!this.inflight.has(key) && this.compaction === null) {
+          this.forgetLevel0(key);
+          await this.removeTorn(file, "content does not hash to its name");
+        }
+      }
+    }
+    for (let n = 1; n < this.levels.length; n++) {
+      const files = this.levels[n]!;
+      for (let j = files.length - 1; j >= 0; j--) {
+        const f = files[j]!;
+        const i = f.table.find(id);
+        if (i < 0) continue;
+        const bytes = await readAt(f.data, f.table.positions[i]!, f.table.sizes[i]!);
+        if (bytes === null) continue;
+        const e = verify(id, bytes);
+        if (e !== null) return e;
+        this.stats.corruptReads++;
+      }
+    }
+    return null;
+  }
+
+  private async loadLevel(n: number, dir: string, names: string[]): Promise<LevelFile[]> {
+    const pairs = new Map<number, { index?: string; data?: string }>();
+    for (const name of names) {
+      if (isTempName(name)) {
+        await this.removeTorn(join(dir, name), "unfinished collation or merge");
+        continue;
+      }
+      const parsed = parseLevelFileName(name);
+      if (parsed === null) continue;
+      const pair = pairs.get(parsed.num) ?? {};
+      pair[parsed.kind] = name;
+      pairs.set(parsed.num, pair);
+    }
+    const files: LevelFile[] = [];
+    for (const num of [...pairs.keys()].sort((a, b) => a - b)) {
+      const pair = pairs.get(num)!;
+      if (pair.index === undefined || pair.data === undefined) {
+        await this.removeTorn(join(dir, (pair.index ?? pair.data)!), "half of a level file pair");
+        continue;
+      }
+      const indexPath = join(dir, pair.index);
+      const dataPath = join(dir, pair.data);
+      try {
+        const index = await readFile(indexPath);
+        const table = IndexTable.decode(index);
+        const dataBytes = (await stat(dataPath)).size;
+        if (table.dataEnd() > dataBytes)
+          this.log.warn(`cold storage ${dataPath} is shorter than its index; missing atoms read as absent`);
+        files.push({
+          level: n,
+          num,
+          table,
+          data: await open(dataPath, "r"),
+          dataBytes,
+          indexBytes: index.length,
+        });
+        this.total += dataBytes + index.length;
+      } catch (err) {
+        this.log.warn(`cold storage ${indexPath}: ${(err as Error).message}`);
+        await this.removeTorn(indexPath, "unreadable index");
+        await this.removeTorn(dataPath, "data without a readable index");
+      }
+    }
+    return files;
+  }
+
+  private async removeTorn(file: string, why: string): Promise<void> {
+    this.stats.tornRemoved++;
+    this.log.warn(`cold storage: removing ${file} (${why})`);
+    await rm(file, { force: true }).catch(() => {});
+  }
+}
+
+/** The atom these bytes decode to, if its id is `id`. */
+function verify(id: Uint8Array, bytes: Uint8Array): Expr | null {
+  try {
+    const e = deserializeExpr(bytes);
+    return idsEqual(e.hash(), id) ? e : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readAt(fh: FileHandle, position: number, size: number): Promise<Buffer | null> {
+  try {
+    const buf = Buffer.alloc(size);
+    const { bytesRead } = await fh.read(buf, 0, size, position);
+    return bytesRead === size ? buf : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readAll(fh: FileHandle, size: number): Promise<Buffer> {
+  const buf = Buffer.alloc(size);
+  let done = 0;
+  while (done < size) {
+    const { bytesRead } = await fh.read(buf, done, size - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return buf.subarray(0, done);
+}
+
+async function writeParts(fh: FileHandle, parts: Uint8Array[]): Promise<void> {
+  if (parts.length === 0) return;
+  const buf = Buffer.concat(parts);
+  let done = 0;
+  while (done < buf.length) done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const d = await open(dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // not every file system can sync a directory
+  }
+}
