@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { type Block, type NetworkParams, selectNetwork, type Transaction } from "astram-core";
+import { type Block, type NetworkParams, selectNetwork, type Transaction, VerifyError } from "astram-core";
 import type { AcceptResult } from "./chain/chainstate.js";
 import type { MempoolEntry } from "./mempool/mempool.js";
 import type { Logger } from "pino";
@@ -46,6 +46,8 @@ export interface NodeEvents {
   tx: [MempoolEntry, Source];
   /** A block was accepted (connected, side branch or reorg). */
   block: [Block, AcceptResult, Source];
+  /** A block or transaction was refused (for counters and logs). */
+  rejected: ["block" | "tx", string, VerifyError, Source];
 }
 
 /**
@@ -81,7 +83,13 @@ export class AstramNode extends EventEmitter<NodeEvents> {
 
   /** The single admission path for transactions: throws VerifyError, or returns the mempool entry. */
   submitTransaction(tx: Transaction, source: Source): MempoolEntry {
-    const entry = this.mempool.add(tx);
+    let entry: MempoolEntry;
+    try {
+      entry = this.mempool.add(tx);
+    } catch (e) {
+      if (e instanceof VerifyError) this.emit("rejected", "tx", tx.txid, e, source);
+      throw e;
+    }
     this.emit("tx", entry, source);
     this.miner?.notify();
     return entry;
@@ -89,7 +97,13 @@ export class AstramNode extends EventEmitter<NodeEvents> {
 
   /** The single path for blocks from peers, the API and the miner: throws VerifyError on invalid blocks. */
   submitBlock(block: Block, source: Source, encoded?: Uint8Array): AcceptResult {
-    const result = this.chain.acceptBlock(block, encoded);
+    let result: AcceptResult;
+    try {
+      result = this.chain.acceptBlock(block, encoded);
+    } catch (e) {
+      if (e instanceof VerifyError) this.emit("rejected", "block", block.hash, e, source);
+      throw e;
+    }
     if (result.status !== "duplicate") this.emit("block", block, result, source);
     return result;
   }

@@ -45,7 +45,8 @@ const exitOf = (proc: ChildProcess) => new Promise<number | null>((r) => proc.on
 describe("astram-node CLI", () => {
   it("mines on devnet, stops cleanly on SIGTERM, and keeps its chain across restarts", async () => {
     const dir = tempDir();
-    const args = ["--network", "dev", "--datadir", dir, "--mine", "--miner-address", addrA, "--threads", "1"];
+    const ports = ["--p2p-port", "0", "--http-port", "0", "--rpc-port", "0"];
+    const args = ["--network", "dev", "--datadir", dir, ...ports, "--mine", "--miner-address", addrA, "--threads", "1"];
     const a = startNode(args);
     await a.waitFor(/"height":5,/);
     // A second node on the same data directory refuses to start.
@@ -58,7 +59,7 @@ describe("astram-node CLI", () => {
     expect(await exitOf(a.proc)).toBe(0);
     expect(a.lines.some((l) => l.includes("node stopped"))).toBe(true);
     const height = Math.max(...a.lines.map((l) => Number(/"height":(\d+),"hash"/.exec(l)?.[1] ?? -1)));
-    const b = startNode(["--network", "dev", "--datadir", dir]);
+    const b = startNode(["--network", "dev", "--datadir", dir, ...ports]);
     const loaded = await b.waitFor(/chain loaded/);
     expect(JSON.parse(loaded).height).toBe(height);
     b.proc.kill("SIGINT");

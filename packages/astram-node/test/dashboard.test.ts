@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addrA, tempDir } from "./helpers.js";
 import { request, until } from "./service-helpers.js";
 
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+// Screenshots go to test-artifacts/ (ignored); `UPDATE_SCREENSHOTS=1 npm test` refreshes the committed ones.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS ? "./screenshots/" : "../test-artifacts/", import.meta.url),
+);
 const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
