@@ -1,5 +1,6 @@
 import { createTransaction, VerifyError } from "astram-core";
 import { MemoryChain } from "astram-core/testing";
+import { ChainStore, Chainstate } from "astram-node";
 import { describe, expect, it } from "vitest";
 import {
   addrA,
@@ -147,6 +148,23 @@ describe("chainstate on LMDB", () => {
     const child = { ...b3, header: { ...b3.header, index: 4, previousHash: b3.hash } };
     expect(() => c.chain.acceptBlock(child)).toThrow(VerifyError);
     await c.close();
+  });
+
+  it("reindex rebuilds the same state from stored blocks, reporting progress", async () => {
+    const ref = new MemoryChain(params);
+    const c = openChain();
+    for (const b of mineBlocks(ref, 3)) c.chain.acceptBlock(b);
+    const tx = ref.spend(keyA, ref.utxosOf(addrA).slice(0, 2), [{ to: addrB, amount: ONE }], FEE);
+    c.chain.acceptBlock(ref.mine({ miner: addrA, transactions: [tx] }));
+    await c.close();
+    const progress: number[] = [];
+    const store = ChainStore.open(c.dir, params.networkId);
+    const chain = new Chainstate(store, params, { onProgress: (_what, done) => progress.push(done) });
+    chain.init();
+    chain.reindex();
+    expectSameState(store, chain, ref);
+    expect(progress.at(-1)).toBe(5);
+    await store.close();
   });
 
   it("state after reopening equals state before", async () => {

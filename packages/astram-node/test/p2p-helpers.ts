@@ -1,5 +1,12 @@
 import { connect, type Socket } from "node:net";
-import { encodeFrame, encodeP2pMessage, type HandshakeInfo, type P2pMessage } from "astram-core";
+import {
+  decodeP2pMessage,
+  encodeFrame,
+  encodeP2pMessage,
+  FrameDecoder,
+  type HandshakeInfo,
+  type P2pMessage,
+} from "astram-core";
 import { AstramNode, createLogger, loadConfig, type P2pLimits, P2pService } from "astram-node";
 import { afterEach } from "vitest";
 import { tempDir } from "./helpers.js";
@@ -75,10 +82,19 @@ export class RawPeer {
   readonly socket: Socket;
   closed = false;
   received: Buffer = Buffer.alloc(0);
+  readonly messages: P2pMessage[] = [];
+  /** Called for each decoded message from the node. */
+  onMessage: (m: P2pMessage) => void = () => {};
+  private readonly decoder = new FrameDecoder();
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on("data", (d: Buffer) => {
       this.received = Buffer.concat([this.received, d]);
+      for (const payload of this.decoder.push(d)) {
+        const m = decodeP2pMessage(payload);
+        this.messages.push(m);
+        this.onMessage(m);
+      }
     });
     socket.on("close", () => {
       this.closed = true;

@@ -72,3 +72,27 @@ describe("P2P network on loopback", () => {
     expect(right.node.chain.tip.hash).toBe(rightBlocks[3]!.hash);
   }, 60_000);
 });
+
+describe("stalled peers", () => {
+  it("a peer that announces headers but never delivers blocks is replaced", async () => {
+    const { RawPeer, handshake } = await import("./p2p-helpers.js");
+    const ref = new MemoryChain(params);
+    const blocks = mineBlocks(ref, 20);
+    const honest = await startNode({ autoConnect: false });
+    for (const b of blocks) honest.node.submitBlock(b, "local");
+    const n = await startNode({ limits: { blockRequestTimeoutMs: 300, maxStalls: 1 } });
+    // The staller claims the chain, serves headers, ignores every GetData.
+    const staller = await RawPeer.open(n.port, { localAddress: "127.0.50.1" });
+    staller.onMessage = (m) => {
+      if (m.type === "GetHeaders") staller.send({ type: "Headers", headers: blocks.map((b) => b.header) });
+    };
+    staller.send(handshake(n, { height: 21 }));
+    await until(
+      () => staller.messages.some((m) => m.type === "GetData"),
+      "blocks requested from the staller",
+    );
+    await until(() => staller.closed, "staller dropped");
+    await n.p2p.connect({ host: honest.host, port: honest.port });
+    await until(() => n.node.chain.height === 20, "synced from the honest peer instead");
+  });
+});
