@@ -46,7 +46,18 @@ describe("astram-node CLI", () => {
   it("mines on devnet, stops cleanly on SIGTERM, and keeps its chain across restarts", async () => {
     const dir = tempDir();
     const ports = ["--p2p-port", "0", "--http-port", "0", "--rpc-port", "0"];
-    const args = ["--network", "dev", "--datadir", dir, ...ports, "--mine", "--miner-address", addrA, "--threads", "1"];
+    const args = [
+      "--network",
+      "dev",
+      "--datadir",
+      dir,
+      ...ports,
+      "--mine",
+      "--miner-address",
+      addrA,
+      "--threads",
+      "1",
+    ];
     const a = startNode(args);
     await a.waitFor(/"height":5,/);
     // A second node on the same data directory refuses to start.

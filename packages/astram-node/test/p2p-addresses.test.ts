@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { formatEndpoint, isPrivate, normalizeIp, parseEndpoint, subnet16, subnet24 } from "astram-node";
+import { describe, expect, it } from "vitest";
 import { startNode, until } from "./p2p-helpers.js";
 
 describe("peer addresses", () => {
@@ -21,7 +21,8 @@ describe("peer addresses", () => {
     expect(subnet16("2001:db8::1")).not.toBe(subnet16("2001:db9::1"));
   });
   it("knows private and loopback ranges", () => {
-    for (const ip of ["127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.1.1", "::1", "fd00::1", "fe80::1"]) expect(isPrivate(ip)).toBe(true);
+    for (const ip of ["127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.1.1", "::1", "fd00::1", "fe80::1"])
+      expect(isPrivate(ip)).toBe(true);
     for (const ip of ["8.8.8.8", "172.32.0.1", "2001:4860::8888"]) expect(isPrivate(ip)).toBe(false);
   });
   it("connects two nodes over IPv6 loopback", async () => {
