@@ -58,7 +58,9 @@ describe("route", () => {
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         (own, members, target) => {
           const r = new Route<number>(own);
-          members.forEach((m, i) => r.add(m, i));
+          members.forEach((m, i) => {
+            r.add(m, i);
+          });
           const keys = r.keys();
           if (keys.length === 0) return;
           const dist = (k: Uint8Array) => big(k) ^ big(target);
