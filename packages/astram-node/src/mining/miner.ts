@@ -192,6 +192,7 @@ export class Miner extends EventEmitter<MinerEvents> {
   private generation = 0;
   private running = false;
   private loop: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private stale = false;
   private mempoolDirty = false;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -249,8 +250,15 @@ export class Miner extends EventEmitter<MinerEvents> {
    * Loads the kernel, opens the GPU when asked (throws GpuUnavailableError without one), starts
    * the worker threads and the mining loop.
    */
-  async start(): Promise<void> {
-    if (this.running || this.loop) return;
+  start(): Promise<void> {
+    if (this.loop) return Promise.resolve();
+    this.starting ??= this.launch().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async launch(): Promise<void> {
     const log = this.opts.log;
     const preference = this.opts.kernel ?? parseKernelPreference(process.env.ASTRAM_MINER_KERNEL);
     const choice = selectKernel(preference, { addonPath: this.opts.nativeAddonPath });
@@ -310,6 +318,7 @@ export class Miner extends EventEmitter<MinerEvents> {
   }
 
   async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     if (!this.loop) return;
     this.running = false;
     this.invalidate();
