@@ -1,11 +1,13 @@
+import { existsSync } from "node:fs";
 import { Writable } from "node:stream";
 import { MemoryChain } from "astram-core/testing";
 import { type Chainstate, formatHashrate, Mempool, Miner, type MinerOptions } from "astram-node";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { ADDON_PATH } from "../src/mining/native-kernel.js";
 import { addrA, addrB, FEE, keyA, mineBlocks, ONE, type OpenChain, openChain, params } from "./helpers.js";
 
-const skipNative = process.env.ASTRAM_SKIP_NATIVE === "1";
+const nativeBuilt = existsSync(ADDON_PATH);
 
 /** Polls until check() is true (no timing assertions: the test timeout is the only limit). */
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -63,7 +65,7 @@ describe("miner", () => {
     expect(s).toMatchObject({
       running: true,
       threads: 2,
-      backend: skipNative ? "wasm" : "native",
+      backend: nativeBuilt ? "native" : "wasm",
       gpu: null,
     });
     expect(s.blocksFound).toBeGreaterThanOrEqual(4);
