@@ -169,7 +169,7 @@ export class Indexer {
     if (!force && now - this.lastMempoolAt < 5000) return;
     this.lastMempoolAt = now;
     this.mempoolView = await buildMempoolView(this.db, await this.client.mempool(1000, signal));
-    if (now - this.lastStatusAt >= 10_000) {
+    if (force || now - this.lastStatusAt >= 10_000) {
       this.lastStatusAt = now;
       this.nodeStatus = await this.client.status(signal);
     }

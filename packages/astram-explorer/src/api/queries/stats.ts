@@ -8,11 +8,15 @@ import { averageBlockTime, chartSeries, estimateHashrate } from "../../stats/cha
 /** Blocks of the window the averages use (the last 100 blocks, or all of a shorter chain). */
 export const STATS_WINDOW = 100;
 
+/**
+ * Blocks from `fromHeight` on, never genesis: its timestamp is fixed by the network parameters
+ * (1738800000), so the interval from genesis to block 1 says nothing about block times or hashrate.
+ */
 async function blockPoints(db: Kysely<Database>, fromHeight: number) {
   return db
     .selectFrom("blocks")
     .select(["height", "timestamp", "difficulty"])
-    .where("height", ">=", Math.max(0, fromHeight))
+    .where("height", ">=", Math.max(1, fromHeight))
     .orderBy("height")
     .execute();
 }

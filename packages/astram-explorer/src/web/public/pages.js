@@ -499,11 +499,12 @@ async function drawCharts(app, ctx) {
   const r = await ctx.api(`/api/charts?blocks=${blocksBack}&points=120`);
   if (!ctx.isCurrent()) return;
   const pts = (key) => r.points.map((p) => ({ t: p.timestamp, v: p[key] }));
+  const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
   drawLineChart(app.querySelector("#chart-blocktime"), pts("block_time"), {
-    formatY: (v) => formatSeconds(v),
+    formatY: (v) => `${compact.format(v)} s`,
   });
   drawLineChart(app.querySelector("#chart-difficulty"), pts("difficulty"), {
-    formatY: (v) => new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(v),
+    formatY: (v) => compact.format(v),
   });
   drawLineChart(app.querySelector("#chart-hashrate"), pts("hashrate"), { formatY: formatHashrate });
   app.querySelector("#chart-range").textContent =
