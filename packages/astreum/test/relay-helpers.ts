@@ -76,9 +76,10 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms =
 export async function connectedPair(
   a: Partial<RelayNodeOptions> = {},
   b: Partial<RelayNodeOptions> = {},
+  storeB: AtomStoreOptions = {},
 ): Promise<[TestNode, TestNode]> {
   const na = await startNode(a);
-  const nb = await startNode({ additional_seeds: [`127.0.0.1:${na.port}`], ...b });
+  const nb = await startNode({ additional_seeds: [`127.0.0.1:${na.port}`], ...b }, storeB);
   await waitFor(
     "handshake both ways",
     () => na.relay.getPeer(nb.relay.publicKey) && nb.relay.getPeer(na.relay.publicKey),

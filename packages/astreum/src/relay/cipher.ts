@@ -36,5 +36,6 @@ export function openBody(key: Uint8Array, body: Uint8Array): OpenedBody {
   } catch {
     throw new DecryptionError();
   }
-  return { topic: head[0]!, content: head.subarray(1) };
+  // A plain Uint8Array view (not a Buffer), so decoders' slice() copies.
+  return { topic: head[0]!, content: new Uint8Array(head.buffer, head.byteOffset + 1, head.length - 1) };
 }

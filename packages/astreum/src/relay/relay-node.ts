@@ -387,8 +387,9 @@ export class RelayNode implements AtomNetwork {
 
   // ---- the incoming path ----
 
-  private onDatagram(msg: Buffer, rinfo: RemoteInfo): void {
+  private onDatagram(datagram: Buffer, rinfo: RemoteInfo): void {
     try {
+      const msg = new Uint8Array(datagram.buffer, datagram.byteOffset, datagram.length);
       this.stats.received++;
       this.stats.receivedBytes += msg.length;
       if (msg.length > this.maxDatagramSize) {
