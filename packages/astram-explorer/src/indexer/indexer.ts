@@ -236,6 +236,11 @@ export class Indexer {
     const startHeight = next;
     let lastLog = startedAt;
     let txs = 0;
+    if (target - next >= 10)
+      this.log.info(
+        { service: this.name, from: next, target, behind: target - next + 1 },
+        "indexing: catching up with the node",
+      );
     const fetchFrom = (from: number) =>
       from > target
         ? Promise.resolve([])
