@@ -16,7 +16,15 @@ for (const [name, version] of Object.entries(biome.optionalDependencies ?? {})) 
   if (lock.packages[key]) continue;
   const platform = name.replace("@biomejs/cli-", "");
   const [os, cpu, libc] = platform.split("-");
-  const entry = { version, cpu: [cpu], dev: true, license: "MIT OR Apache-2.0", optional: true, os: [os], engines: { node: ">=14.21.3" } };
+  const entry = {
+    version,
+    cpu: [cpu],
+    dev: true,
+    license: "MIT OR Apache-2.0",
+    optional: true,
+    os: [os],
+    engines: { node: ">=14.21.3" },
+  };
   if (libc) entry.libc = [libc];
   lock.packages[key] = entry;
   added++;

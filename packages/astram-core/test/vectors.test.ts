@@ -200,13 +200,17 @@ describe("signing backends agree", () => {
     const fc = (await import("fast-check")).default;
     const { signDigest } = await import("astram-core");
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 1, max: 2 ** 30 }), (digest, k) => {
-        const key = new Uint8Array(32);
-        new DataView(key.buffer).setUint32(28, k);
-        expect(Buffer.from(signDigest(digest, key)).toString("hex")).toBe(
-          Buffer.from(secp256k1.sign(digest, key, { prehash: false, lowS: true })).toString("hex"),
-        );
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (digest, k) => {
+          const key = new Uint8Array(32);
+          new DataView(key.buffer).setUint32(28, k);
+          expect(Buffer.from(signDigest(digest, key)).toString("hex")).toBe(
+            Buffer.from(secp256k1.sign(digest, key, { prehash: false, lowS: true })).toString("hex"),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

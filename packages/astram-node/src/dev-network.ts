@@ -18,9 +18,10 @@ const argValue = (name: string) => {
 };
 if (args.includes("--help") || args.includes("-h")) {
   process.stdout.write(
-    "npm start [-- --datadir DIR] [--threads N]\n" +
+    "npm start [-- --datadir DIR] [--threads N] [--no-pace]\n" +
       "Starts a local Astram devnet node that mines to a generated address (key saved in DIR/miner-key.json),\n" +
-      "with the HTTP API and dashboard on http://127.0.0.1:19533 and the Ethereum JSON-RPC on :8545.\n",
+      "with the HTTP API and dashboard on http://127.0.0.1:19533 and the Ethereum JSON-RPC on :8545.\n" +
+      "Mining is paced to one block per 10 s on average; --no-pace mines at full speed.\n",
   );
   process.exit(0);
 }
@@ -42,6 +43,8 @@ const { settings } = loadConfig({
     MINE: "true",
     MINER_ADDRESS: address,
     MINER_THREADS: argValue("--threads"),
+    // A paced devnet mines one block per 10 s on average at any difficulty and leaves the CPU free.
+    MINER_PACE: args.includes("--no-pace") ? "false" : "true",
     LOG_LEVEL: argValue("--log-level") ?? "info",
   },
 });

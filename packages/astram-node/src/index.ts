@@ -1,4 +1,7 @@
 // astram-node: the Astram full node as a library (the CLI is cli.ts).
+
+export * from "./api/http-api.js";
+export * from "./api/metrics.js";
 export * from "./chain/chain-store.js";
 export * from "./chain/chainstate.js";
 export * from "./chain/layout.js";
@@ -11,14 +14,12 @@ export * from "./mempool/mempool.js";
 export * from "./mining/block-template.js";
 export * from "./mining/miner.js";
 export * from "./node.js";
-export * from "./util/datadir-lock.js";
 export * from "./p2p/address-book.js";
 export * from "./p2p/addresses.js";
 export * from "./p2p/discovery.js";
 export * from "./p2p/limits.js";
 export * from "./p2p/p2p-service.js";
 export * from "./p2p/peer.js";
-export * from "./services.js";
-export * from "./api/http-api.js";
-export * from "./api/metrics.js";
 export * from "./rpc/rpc-server.js";
+export * from "./services.js";
+export * from "./util/datadir-lock.js";

@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
 import { type Block, type NetworkParams, selectNetwork, type Transaction, VerifyError } from "astram-core";
-import type { AcceptResult } from "./chain/chainstate.js";
-import type { MempoolEntry } from "./mempool/mempool.js";
 import type { Logger } from "pino";
 import { ChainStore } from "./chain/chain-store.js";
+import type { AcceptResult } from "./chain/chainstate.js";
 import { Chainstate } from "./chain/chainstate.js";
 import type { NodeSettings } from "./config/settings.js";
 import { createLogger } from "./log.js";
+import type { MempoolEntry } from "./mempool/mempool.js";
 import { Mempool, type MempoolLimits } from "./mempool/mempool.js";
 import { formatHashrate, Miner } from "./mining/miner.js";
 
@@ -183,6 +183,7 @@ export class AstramNode extends EventEmitter<NodeEvents> {
         submit: (block) => this.submitBlock(block, "miner"),
         threads: s.minerThreads,
         gpu: s.gpu,
+        ...(s.minerPace ? { pace: this.params.targetSpacing } : {}),
         now: this.now,
         log: this.log,
       });

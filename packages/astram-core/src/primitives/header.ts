@@ -1,6 +1,6 @@
+import { hash } from "node:crypto";
 import { BincodeReader } from "../codec/reader.js";
 import { BincodeWriter } from "../codec/writer.js";
-import { hash } from "node:crypto";
 
 /** A block header. Hashes inside it are 64-char lowercase hex text, as on the wire. */
 export interface BlockHeader {
@@ -58,7 +58,12 @@ export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
 
 /** The fixint encoding that is hashed (172 bytes for well-formed hashes; nonce at offset 160). */
 export function headerHashInput(h: BlockHeader): Uint8Array {
-  if (h.previousHash.length === 64 && h.merkleRoot.length === 64 && isAscii(h.previousHash) && isAscii(h.merkleRoot)) {
+  if (
+    h.previousHash.length === 64 &&
+    h.merkleRoot.length === 64 &&
+    isAscii(h.previousHash) &&
+    isAscii(h.merkleRoot)
+  ) {
     return fixedHeaderHashInput(h);
   }
   const w = new BincodeWriter("fixint", HEADER_HASH_INPUT_SIZE);

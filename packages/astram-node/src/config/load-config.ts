@@ -63,6 +63,7 @@ function defaults(network: NetworkName): NodeSettings {
     minerAddress: undefined,
     minerThreads: availableParallelism(),
     gpu: false,
+    minerPace: false,
     logLevel: "info",
     allowPrivatePeers: network === "devnet",
   };

@@ -24,6 +24,8 @@ export interface NodeSettings {
   minerAddress: string | undefined;
   minerThreads: number;
   gpu: boolean;
+  /** Hold mining to the network's target block time (devnet convenience). */
+  minerPace: boolean;
   logLevel: string;
   /** Allow peers on loopback/private addresses (local networks and tests). */
   allowPrivatePeers: boolean;
@@ -164,6 +166,11 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   MINER_ADDRESS: { field: "minerAddress", parse: address, help: "address that receives mined rewards" },
   MINER_THREADS: { field: "minerThreads", parse: threads, help: "mining threads (one per core)" },
   MINER_GPU: { field: "gpu", parse: bool, help: "also mine on the GPU (false)" },
+  MINER_PACE: {
+    field: "minerPace",
+    parse: bool,
+    help: "hold mining to the target block time (false; npm start: true)",
+  },
   LOG_LEVEL: { field: "logLevel", parse: logLevel, help: LOG_LEVELS.join(", ") },
   ALLOW_PRIVATE_PEERS: {
     field: "allowPrivatePeers",

@@ -50,6 +50,13 @@ export interface MinerOptions {
   readonly nonceSpace?: bigint;
   /** How often a changed mempool is checked for a better template, in ms (default 1000). */
   readonly templateRefreshMs?: number;
+  /**
+   * Hold the hashrate to what the difficulty needs for one block per `pace` seconds (16^d / pace
+   * hashes per second). A difficulty step is 16x, wider than the schedule's [0.75, 1.5] band, so a
+   * fixed hashrate makes the difficulty oscillate instead of settling; a paced devnet keeps its target
+   * block time at any difficulty and leaves the CPU free. Off unless set.
+   */
+  readonly pace?: number;
   readonly now?: () => number;
   readonly log?: Logger;
 }
@@ -95,6 +102,8 @@ const KERNEL_TITLE: Record<KernelName, string> = {
 /** One template's nonce space being handed out in chunks to the lanes. */
 class Round {
   next = 0n;
+  hashes = 0;
+  readonly startedAt = Date.now();
   winner: { nonce: bigint; by: "cpu" | "gpu" } | undefined;
   constructor(
     readonly header: BlockHeader,
@@ -402,7 +411,9 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   private async runLane(lane: Lane, round: Round): Promise<void> {
     while (this.running && round.generation === this.generation) {
-      const chunk = round.take(lane.chunk);
+      if (this.opts.pace) await this.paceRound(round);
+      if (!this.running || round.generation !== this.generation) return;
+      const chunk = round.take(this.opts.pace ? this.pacedChunk(round, lane) : lane.chunk);
       if (!chunk) return;
       const began = Date.now();
       const r = await lane.search({
@@ -414,6 +425,7 @@ export class Miner extends EventEmitter<MinerEvents> {
         generation: round.generation,
       });
       lane.meter.add(r.hashes);
+      round.hashes += r.hashes;
       if (r.found) {
         if (!round.winner && round.generation === this.generation) {
           round.winner = { nonce: r.nonce, by: lane.kind };
@@ -426,6 +438,24 @@ export class Miner extends EventEmitter<MinerEvents> {
         lane.chunk = Math.max(4096, Math.min(2 ** 32, Math.round((chunk.count * JOB_TARGET_MS) / ms)));
       }
     }
+  }
+
+  /** Hashes per second the pace allows at this round's difficulty. */
+  private pacedRate(round: Round): number {
+    return 16 ** round.header.difficulty / this.opts.pace!;
+  }
+
+  /** A chunk of about a quarter second at the paced rate, shared between the lanes. */
+  private pacedChunk(round: Round, lane: Lane): number {
+    const share = Math.ceil(this.pacedRate(round) / 4 / Math.max(1, this.lanes.length));
+    return Math.max(1, Math.min(lane.chunk, share));
+  }
+
+  /** Waits while the round is ahead of its paced hash budget. */
+  private async paceRound(round: Round): Promise<void> {
+    const elapsed = (Date.now() - round.startedAt) / 1000;
+    const ahead = round.hashes / this.pacedRate(round) - elapsed;
+    if (ahead > 0) await this.sleep(Math.min(1000, ahead * 1000));
   }
 
   /** A backend failed (worker crash, GPU device lost, bad GPU result): mine on without it. */

@@ -531,7 +531,8 @@ export class P2pService {
       // a peer far over it is flooding and is scored.
       const count = wanted.length > 0 ? peer.announcements.add(wanted.length) : 0;
       if (count > this.limits.blockAnnouncementsPerMinute) {
-        if (count > 3 * this.limits.blockAnnouncementsPerMinute) this.misbehave(peer, 20, `${count} block announcements in a minute`);
+        if (count > 3 * this.limits.blockAnnouncementsPerMinute)
+          this.misbehave(peer, 20, `${count} block announcements in a minute`);
         return;
       }
       if (wanted.length > 0) {
@@ -583,7 +584,8 @@ export class P2pService {
     if (!requested && !this.node.chain.hasBlock(block.hash)) {
       const count = peer.announcements.add(1);
       if (count > this.limits.blockAnnouncementsPerMinute) {
-        if (count > 3 * this.limits.blockAnnouncementsPerMinute) this.misbehave(peer, 20, `${count} unsolicited blocks in a minute`);
+        if (count > 3 * this.limits.blockAnnouncementsPerMinute)
+          this.misbehave(peer, 20, `${count} unsolicited blocks in a minute`);
         return;
       }
     }
