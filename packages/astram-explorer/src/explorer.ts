@@ -44,7 +44,7 @@ export class Explorer {
       log.info({ db: database.description, dialect: database.dialect }, "database open");
       this.indexer = new Indexer(database.db, new NodeClient(this.opts.nodeUrl), log, this.opts.indexer);
       if (this.opts.serve !== false) {
-        this.server = new ApiServer({ db: database.db, indexer: this.indexer }, this.opts, log);
+        this.server = new ApiServer({ db: database.reader, indexer: this.indexer }, this.opts, log);
         await this.server.start();
       }
       await this.indexer.start();

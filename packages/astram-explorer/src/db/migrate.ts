@@ -10,6 +10,10 @@ export const SCHEMA_VERSION = "1";
  */
 export async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void> {
   const amount = dialect === "postgres" ? sql`text collate "C"` : sql`text`;
+  // SQLite: address_txs, whose key grows per address, is stored as its primary-key B-tree (no rowid
+  // table beside it). Tables keyed by random txids keep rowid tables: rows append at the end and only
+  // the narrow key index takes random inserts.
+  const clustered = dialect === "sqlite" ? sql`without rowid` : sql``;
   await db.schema
     .createTable("meta")
     .ifNotExists()
@@ -88,6 +92,7 @@ export async function migrate(db: Kysely<Database>, dialect: DialectName): Promi
     .addColumn("sent", amount, (c) => c.notNull())
     .addColumn("utxo_delta", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("address_txs_pk", ["address", "block_height", "position"])
+    .modifyEnd(clustered)
     .execute();
   await db.schema
     .createTable("addresses")
@@ -102,20 +107,26 @@ export async function migrate(db: Kysely<Database>, dialect: DialectName): Promi
     .addColumn("last_height", "integer", (c) => c.notNull())
     .execute();
 
+  // Only what a query needs: rollback finds a block's rows through transactions_height and the
+  // (txid, …) primary keys, so outputs and inputs carry no height index of their own.
   const indexes: [string, keyof Database, string[]][] = [
     ["transactions_height", "transactions", ["block_height", "position"]],
     ["transactions_eth_hash", "transactions", ["eth_hash"]],
-    ["transactions_eth_raw_hash", "transactions", ["eth_raw_hash"]],
-    ["outputs_height", "outputs", ["block_height"]],
-    ["outputs_spent_height", "outputs", ["spent_height"]],
     ["outputs_address_unspent", "outputs", ["address", "spent_height"]],
-    ["inputs_height", "inputs", ["block_height"]],
     ["address_txs_height", "address_txs", ["block_height"]],
     ["addresses_balance", "addresses", ["balance"]],
   ];
   for (const [name, table, columns] of indexes) {
     await db.schema.createIndex(name).ifNotExists().on(table).columns(columns).execute();
   }
+  // Most transactions have no Ethereum signature: a partial index keeps them out.
+  await db.schema
+    .createIndex("transactions_eth_raw_hash")
+    .ifNotExists()
+    .on("transactions")
+    .column("eth_raw_hash")
+    .where(sql.ref("eth_raw_hash"), "is not", null)
+    .execute();
   await db
     .insertInto("meta")
     .values({ key: "schema_version", value: SCHEMA_VERSION })

@@ -13,6 +13,9 @@ export interface IndexerOptions {
   readonly pollMs?: number;
   /** Blocks asked per /blockchain/range call (the node also bounds answers by bytes; default 500). */
   readonly batchBlocks?: number;
+  /** Bounds of one database transaction while catching up (default 100 blocks, 2500 transactions). */
+  readonly groupBlocks?: number;
+  readonly groupTxs?: number;
   /** Interval of progress log lines while catching up (default 5000 ms). */
   readonly progressMs?: number;
   /** Called once when indexing cannot go on (another chain's database); the loop has stopped. */
@@ -47,8 +50,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /**
  * Follows a node through its HTTP API and keeps the database equal to the node's best chain: every
  * pass compares the indexed tip with the node's, rolls orphaned blocks back to the fork point (found
- * by comparing hashes height by height), then fetches and indexes the missing blocks in order, each
- * in one database transaction. The next range is fetched while the current one is written. A block
+ * by comparing hashes height by height), then fetches and indexes the missing blocks in order, whole
+ * blocks per database transaction (a group of them while catching up). The next range is fetched while the current one is written. A block
  * whose parent is not the indexed tip (the node reorganised meanwhile) ends the pass; the next pass
  * finds the new fork point. It resumes from the database's tip after a restart.
  */
@@ -69,6 +72,8 @@ export class Indexer {
   private readonly pollMs: number;
   private readonly batchBlocks: number;
   private readonly progressMs: number;
+  private readonly groupBlocks: number;
+  private readonly groupTxs: number;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -80,6 +85,8 @@ export class Indexer {
     this.pollMs = opts.pollMs ?? 2000;
     this.batchBlocks = opts.batchBlocks ?? 500;
     this.progressMs = opts.progressMs ?? 5000;
+    this.groupBlocks = opts.groupBlocks ?? 100;
+    this.groupTxs = opts.groupTxs ?? 2500;
   }
 
   get mempool(): MempoolView {
@@ -251,23 +258,44 @@ export class Indexer {
       if (blocks.length === 0) break;
       pending = fetchFrom(next + blocks.length);
       pending.catch(() => {}); // awaited (and reported) on the next round, or dropped on a reorg
-      for (const f of blocks) {
-        const h = f.block.header;
-        if (h.index !== next)
-          throw new NodeResponseError(`node sent block ${h.index} where ${next} was asked`);
-        if (prevHash !== undefined && h.previousHash !== prevHash) {
+      // Consecutive blocks are written in groups, one database transaction each (a commit per block
+      // would dominate while catching up); a group is bounded so readers never wait long.
+      for (let i = 0; i < blocks.length; ) {
+        const group: FetchedBlock[] = [];
+        let groupTxs = 0;
+        let expectedPrev = prevHash;
+        let branchChanged = false;
+        for (; i < blocks.length && group.length < this.groupBlocks && groupTxs < this.groupTxs; i++) {
+          const f = blocks[i]!;
+          const h = f.block.header;
+          if (h.index !== next + group.length)
+            throw new NodeResponseError(`node sent block ${h.index} where ${next + group.length} was asked`);
+          if (expectedPrev !== undefined && h.previousHash !== expectedPrev) {
+            branchChanged = true;
+            break;
+          }
+          group.push(f);
+          groupTxs += f.block.transactions.length;
+          expectedPrev = f.block.hash;
+        }
+        if (group.length > 0) {
+          await this.db.transaction().execute(async (trx) => {
+            for (const f of group) await applyBlock(trx, f);
+          });
+          const last = group[group.length - 1]!;
+          prevHash = last.block.hash;
+          next += group.length;
+          this.tip = { height: next - 1, hash: prevHash };
+          this.blocksIndexed += group.length;
+          txs += groupTxs;
+        }
+        if (branchChanged) {
           this.log.info(
             { service: this.name, height: next },
             "node changed branch while indexing; re-checking",
           );
           return true;
         }
-        await this.db.transaction().execute((trx) => applyBlock(trx, f));
-        prevHash = f.block.hash;
-        this.tip = { height: next, hash: f.block.hash };
-        this.blocksIndexed++;
-        txs += f.block.transactions.length;
-        next++;
         if (signal.aborted) return true;
       }
       const now = Date.now();

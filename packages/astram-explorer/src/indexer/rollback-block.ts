@@ -30,13 +30,27 @@ export async function rollbackBlock(db: Kysely<Database>, height: number): Promi
     undo.set(r.address, u);
   }
 
-  await db
-    .updateTable("outputs")
-    .set({ spent_txid: null, spent_vin: null, spent_height: null })
-    .where("spent_height", "=", height)
-    .execute();
-  await db.deleteFrom("outputs").where("block_height", "=", height).execute();
-  await db.deleteFrom("inputs").where("block_height", "=", height).execute();
+  // The block's rows are found through its transactions (outputs and inputs are keyed by txid).
+  const txids = (
+    await db.selectFrom("transactions").select("txid").where("block_height", "=", height).execute()
+  ).map((r) => r.txid);
+  for (const part of chunks(txids, 1)) {
+    const spent = await db
+      .selectFrom("inputs")
+      .select(["prev_txid", "prev_vout"])
+      .where("txid", "in", part)
+      .execute();
+    for (const i of spent)
+      await db
+        .updateTable("outputs")
+        .set({ spent_txid: null, spent_vin: null, spent_height: null })
+        .where("txid", "=", i.prev_txid)
+        .where("vout", "=", i.prev_vout)
+        .where("spent_height", "=", height)
+        .execute();
+    await db.deleteFrom("outputs").where("txid", "in", part).execute();
+    await db.deleteFrom("inputs").where("txid", "in", part).execute();
+  }
   await db.deleteFrom("transactions").where("block_height", "=", height).execute();
   await db.deleteFrom("address_txs").where("block_height", "=", height).execute();
   await db.deleteFrom("blocks").where("height", "=", height).execute();
