@@ -83,6 +83,8 @@ describe("explorer API", () => {
       confirmations: 9,
       coinbase: false,
       fee: String(FEE),
+      amount: String(ONE),
+      output_total: String(8n * ONE - FEE),
     });
     const input = tx.inputs[0]!;
     expect(body.inputs[0]).toMatchObject({

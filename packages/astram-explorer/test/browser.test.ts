@@ -117,6 +117,7 @@ describe("explorer web UI in headless Chromium against a mining dev node", () =>
     expect(await text(page, "#tx-id")).toBe(transfer.txid);
     expect(await text(page, "#tx-status")).toBe("Confirmed");
     expect(await text(page, "#tx-fee")).toBe("0.001 ASRM");
+    expect(await text(page, "#tx-amount")).toBe("1 ASRM");
     const input = page.locator("#tx-inputs tbody tr").first();
     expect(await inner(input)).toContain("8 ASRM");
     expect(await input.locator(`a[href="/address/${addrA}"]`).count()).toBe(1);

@@ -52,6 +52,7 @@ export async function migrate(db: Kysely<Database>, dialect: DialectName): Promi
     .addColumn("output_count", "integer", (c) => c.notNull())
     .addColumn("input_total", amount, (c) => c.notNull())
     .addColumn("output_total", amount, (c) => c.notNull())
+    .addColumn("amount", amount, (c) => c.notNull())
     .addColumn("fee", amount, (c) => c.notNull())
     .addColumn("sender", "text")
     .execute();

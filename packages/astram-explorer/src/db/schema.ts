@@ -54,6 +54,11 @@ export interface TransactionsTable {
   output_count: number;
   input_total: string;
   output_total: string;
+  /**
+   * What the transaction moved: Σ outputs paid to addresses that own none of its inputs (change
+   * excluded); Σ outputs when every output returns to an input's owner; Σ outputs for a coinbase.
+   */
+  amount: string;
   fee: string;
   /** Owner of the first input's source output (null for a coinbase). */
   sender: string | null;

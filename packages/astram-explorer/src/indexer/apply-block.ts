@@ -124,6 +124,7 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
     };
     let inputTotal = 0n;
     let sender: string | null = null;
+    const owners = new Set<string>();
     for (const [vin, input] of tx.inputs.entries()) {
       const key = `${input.txid}:${input.vout}`;
       const src = created.get(key) ?? sources.get(key);
@@ -133,6 +134,7 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
         );
       sources.delete(key);
       sender ??= src.address;
+      owners.add(src.address);
       inputTotal += src.amount;
       const d = delta(src.address);
       d.sent += src.amount;
@@ -164,9 +166,11 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
         });
     }
     let outputTotal = 0n;
+    let paidOut = 0n;
     for (const [vout, o] of tx.outputs.entries()) {
       const address = o.to.toLowerCase();
       outputTotal += o.amount;
+      if (!owners.has(address)) paidOut += o.amount;
       const d = delta(address);
       d.received += o.amount;
       d.utxoDelta += 1;
@@ -202,6 +206,7 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
       output_count: tx.outputs.length,
       input_total: amountToDb(inputTotal),
       output_total: amountToDb(outputTotal),
+      amount: amountToDb(paidOut > 0n ? paidOut : outputTotal),
       fee: amountToDb(fee),
       sender,
     });
@@ -242,7 +247,7 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
       volume: amountToDb(volume),
     })
     .execute();
-  for (const part of chunks(txRows, 14)) await db.insertInto("transactions").values(part).execute();
+  for (const part of chunks(txRows, 15)) await db.insertInto("transactions").values(part).execute();
   for (const part of chunks([...outputRows.values()], 8))
     await db.insertInto("outputs").values(part).execute();
   for (const part of chunks(spentOlder, 8))

@@ -25,6 +25,8 @@ export interface PendingTransaction {
   readonly addedAt: number;
   readonly inputs: readonly PendingInput[];
   readonly outputTotal: bigint;
+  /** Σ outputs to addresses owning none of its inputs (all outputs when every one is change). */
+  readonly amount: bigint;
   /** Addresses the transaction pays or spends from. */
   readonly addresses: ReadonlySet<string>;
 }
@@ -82,9 +84,12 @@ export async function buildMempoolView(db: Kysely<Database>, m: NodeMempool): Pr
         unconfirmedSource: !fromIndex && src !== undefined,
       };
     });
+    const owners = new Set(addresses);
     let outputTotal = 0n;
+    let paidOut = 0n;
     for (const o of e.tx.outputs) {
       outputTotal += o.amount;
+      if (!owners.has(o.to.toLowerCase())) paidOut += o.amount;
       addresses.add(o.to.toLowerCase());
     }
     return {
@@ -96,6 +101,7 @@ export async function buildMempoolView(db: Kysely<Database>, m: NodeMempool): Pr
       addedAt: e.addedAt,
       inputs,
       outputTotal,
+      amount: paidOut > 0n ? paidOut : outputTotal,
       addresses,
     };
   });

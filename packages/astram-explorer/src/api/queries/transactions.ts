@@ -17,6 +17,7 @@ export function transactionSummary(t: Selectable<TransactionsTable>) {
     input_count: t.input_count,
     output_count: t.output_count,
     output_total: dbAmountToApi(t.output_total),
+    amount: dbAmountToApi(t.amount),
     fee: dbAmountToApi(t.fee),
   };
 }
@@ -67,6 +68,7 @@ function pendingDetail(p: PendingTransaction) {
     fee_per_byte: p.size > 0 ? (p.fee / BigInt(p.size)).toString() : null,
     input_total: inputTotal?.toString() ?? null,
     output_total: p.outputTotal.toString(),
+    amount: p.amount.toString(),
     reward: null,
     inputs: p.inputs.map((i, vin) => ({
       vin,
@@ -136,6 +138,7 @@ export async function transactionDetail(db: Kysely<Database>, mempool: MempoolVi
     fee_per_byte: t.size > 0 && !coinbase ? (fee / BigInt(t.size)).toString() : null,
     input_total: dbAmountToApi(t.input_total),
     output_total: dbAmountToApi(t.output_total),
+    amount: dbAmountToApi(t.amount),
     /** For a coinbase: the block subsidy of its height (the rest of its outputs are the block's fees). */
     reward: coinbase ? blockReward(t.block_height).toString() : null,
     inputs: inputs.map((i) => ({

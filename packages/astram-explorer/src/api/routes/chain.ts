@@ -92,6 +92,7 @@ export function chainRoutes(app: FastifyInstance, { db, indexer }: ApiContext): 
           input_count: p.tx.inputs.length,
           output_count: p.tx.outputs.length,
           output_total: p.outputTotal.toString(),
+          amount: p.amount.toString(),
           from: p.inputs[0]?.address ?? null,
           added_at: p.addedAt,
         })),

@@ -119,7 +119,7 @@ function latestTxs(list) {
     list.transactions.map((t) => [
       txLink(t.txid, 8) + (t.coinbase ? ' <span class="badge">reward</span>' : ""),
       blockLink(t.block_height, formatNumber(t.block_height)),
-      formatAsrm(t.output_total),
+      formatAsrm(t.amount),
       t.coinbase ? "—" : formatAsrm(t.fee),
     ]),
   );
@@ -199,7 +199,7 @@ const transactions = {
         blockLink(t.block_height, formatNumber(t.block_height)),
         time(t.timestamp),
         t.coinbase ? '<span class="badge">block reward</span>' : addrLink(t.from),
-        formatAsrm(t.output_total),
+        formatAsrm(t.amount),
         t.coinbase ? "—" : formatAsrm(t.fee),
       ]),
     )}${pager("/transactions", page, r.limit, r.total)}</section>`;
@@ -256,7 +256,7 @@ const block = {
         String(t.position),
         txLink(t.txid),
         t.coinbase ? '<span class="badge">block reward</span>' : addrLink(t.from),
-        formatAsrm(t.output_total),
+        formatAsrm(t.amount),
         t.coinbase ? "—" : formatAsrm(t.fee),
       ]),
     )}${pager(`/block/${b.height}`, txPage, b.tx_limit, b.tx_count)}</section>`;
@@ -321,6 +321,11 @@ function txView(t) {
           ? "Transfer signed by an Ethereum wallet"
           : "Transfer",
       "type",
+    ],
+    [
+      "Amount",
+      `<span id="tx-amount">${e(formatAsrm(t.amount))}</span>${t.coinbase ? "" : ' <span class="dim">(change excluded)</span>'}`,
+      "amount",
     ],
     ["Input total", t.coinbase ? "—" : formatAsrm(t.input_total), "input_total"],
     ["Output total", formatAsrm(t.output_total), "output_total"],
@@ -449,7 +454,7 @@ async function mempoolView(ctx) {
       m.transactions.map((t) => [
         txLink(t.txid),
         addrLink(t.from),
-        formatAsrm(t.output_total),
+        formatAsrm(t.amount),
         formatAsrm(t.fee),
         t.fee_per_byte ? `${formatNumber(BigInt(t.fee_per_byte))} ram/B` : "—",
         time(t.added_at),
