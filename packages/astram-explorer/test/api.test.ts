@@ -60,6 +60,7 @@ describe("explorer API", () => {
     });
     expect(byHeight.reward).toBe(String(8n * ONE + FEE * BigInt(b5.transactions.length - 1)));
     expect(byHeight.issued).toBe(String(8n * ONE));
+    expect(byHeight.volume).toBe(String(ONE + (b5.transactions.length > 2 ? ONE / 4n : 0n)));
     expect(byHeight.transactions.map((t: { txid: string }) => t.txid)).toEqual(
       b5.transactions.map((t) => t.txid),
     );

@@ -35,7 +35,7 @@ export interface BlocksTable {
   coinbase_total: string;
   /** Σ fees of the block's other transactions (coinbase_total − fees is what the block issued). */
   fees: string;
-  /** Σ outputs of the non-coinbase transactions. */
+  /** Σ amounts of the non-coinbase transactions (change excluded, see TransactionsTable.amount). */
   volume: string;
 }
 

@@ -188,10 +188,11 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
     const fee = coinbase ? 0n : inputTotal - outputTotal;
     if (fee < 0n)
       throw new IndexInconsistencyError(`block ${height}: ${tx.txid} pays out more than its inputs`);
+    const moved = paidOut > 0n ? paidOut : outputTotal;
     if (coinbase) coinbaseTotal += outputTotal;
     else {
       fees += fee;
-      volume += outputTotal;
+      volume += moved;
     }
     txRows.push({
       txid: tx.txid,
@@ -206,7 +207,7 @@ export async function applyBlock(db: Kysely<Database>, fetched: FetchedBlock): P
       output_count: tx.outputs.length,
       input_total: amountToDb(inputTotal),
       output_total: amountToDb(outputTotal),
-      amount: amountToDb(paidOut > 0n ? paidOut : outputTotal),
+      amount: amountToDb(moved),
       fee: amountToDb(fee),
       sender,
     });

@@ -22,14 +22,13 @@ const time = (ts) =>
   `<time datetime="${new Date(ts * 1000).toISOString()}" title="${e(formatTime(ts))}">${e(formatTime(ts))}</time>`;
 
 function table(id, headers, rows, empty = "Nothing here yet.") {
-  const head = headers.map((h) => `<th${h.wide ? ' class="wide"' : ""}>${e(h.label ?? h)}</th>`).join("");
+  const cls = (h) => {
+    const c = [h?.wide ? "wide" : "", h?.num ? "num" : ""].filter(Boolean).join(" ");
+    return c ? ` class="${c}"` : "";
+  };
+  const head = headers.map((h) => `<th${cls(h)}>${e(h.label ?? h)}</th>`).join("");
   const body = rows.length
-    ? rows
-        .map(
-          (r) =>
-            `<tr>${r.map((c, i) => `<td${headers[i]?.wide ? ' class="wide"' : ""}${headers[i]?.num ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`,
-        )
-        .join("")
+    ? rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(headers[i])}>${c}</td>`).join("")}</tr>`).join("")
     : `<tr><td colspan="${headers.length}" class="empty">${e(empty)}</td></tr>`;
   return `<div class="table-wrap"><table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
@@ -278,7 +277,7 @@ function txView(t) {
         ["#", "Spends output", "From", { label: "Amount", num: true }],
         t.inputs.map((i) => [
           String(i.vin),
-          `${txLink(i.prev_txid, 8)}:${i.prev_vout}${i.source_height !== null ? ` <span class="dim">(block ${blockLink(i.source_height, formatNumber(i.source_height))})</span>` : i.unconfirmed_source ? ' <span class="dim">(unconfirmed)</span>' : ""}`,
+          `${txLink(i.prev_txid, 6)}:${i.prev_vout}${i.source_height !== null ? ` <span class="dim wide">(block ${blockLink(i.source_height, formatNumber(i.source_height))})</span>` : i.unconfirmed_source ? ' <span class="dim wide">(unconfirmed)</span>' : ""}`,
           addrLink(i.address),
           formatAsrm(i.amount),
         ]),
