@@ -1,5 +1,6 @@
-// The package README's examples run: the quickstart (its output must match the text block after
-// it), every row of the operator table, and the CLI transcript (against the built CLI).
+// The package README's examples run: the quickstart and the storage and relay examples (their
+// output must match the text block after each), every row of the operator table, and the CLI
+// transcript (against the built CLI).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,21 +30,25 @@ describe("README", () => {
     vi.restoreAllMocks();
   });
 
-  it("quickstart runs and prints what the README says", async () => {
-    const [code, expected] = blocksAfter("quickstart");
-    expect(code?.lang).toBe("ts");
-    expect(expected?.lang).toBe("text");
-    const dir = join(pkg, "test-artifacts");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, "readme-quickstart.ts");
-    writeFileSync(file, code!.body);
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-      lines.push(format(...args));
-    });
-    await import(/* @vite-ignore */ pathToFileURL(file).href);
-    expect(`${lines.join("\n")}\n`).toBe(expected!.body);
-  });
+  // Each ts block after a marker runs as a module; what it logs must equal the text block after it.
+  it.each(["quickstart", "storage", "relay"])(
+    "the %s example runs and prints what the README says",
+    async (marker) => {
+      const [code, expected] = blocksAfter(marker);
+      expect(code?.lang).toBe("ts");
+      expect(expected?.lang).toBe("text");
+      const dir = join(pkg, "test-artifacts");
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `readme-${marker}.ts`);
+      writeFileSync(file, code!.body);
+      const lines: string[] = [];
+      vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+        lines.push(format(...args));
+      });
+      await import(/* @vite-ignore */ pathToFileURL(file).href);
+      expect(`${lines.join("\n")}\n`).toBe(expected!.body);
+    },
+  );
 
   it("every operator table example gives its stated result", () => {
     const at = readme.indexOf("<!-- test:operators -->");

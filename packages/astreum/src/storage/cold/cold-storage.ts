@@ -81,6 +81,8 @@ interface LevelFile {
 }
 
 const WRITE_CHUNK = 1 << 20;
+/** Level-0 files read at once during start and collation. */
+const READ_CONCURRENCY = 64;
 /** Data files up to this size are read whole when merged. */
 const MERGE_READ_WHOLE = 64 << 20;
 
@@ -140,18 +142,23 @@ export class ColdStorage {
     this.level0.clear();
     this.level0Bytes = 0;
     this.total = 0;
+    const keys: string[] = [];
     for (const ent of await readdir(dir0, { withFileTypes: true })) {
       if (!ent.isFile()) continue;
-      const file = join(dir0, ent.name);
       if (isTempName(ent.name)) {
-        await this.removeTorn(file, "unfinished write");
+        await this.removeTorn(join(dir0, ent.name), "unfinished write");
         continue;
       }
       const key = parseLevel0FileName(ent.name);
-      if (key === null) continue;
-      const bytes = await readFile(file);
+      if (key !== null) keys.push(key);
+    }
+    const contents = await mapLimit(keys, READ_CONCURRENCY, (key) =>
+      readFile(join(dir0, level0FileName(key))),
+    );
+    for (const [i, key] of keys.entries()) {
+      const bytes = contents[i]!;
       if (verify(idFromKey(key), bytes) === null) {
-        await this.removeTorn(file, "content does not hash to its name");
+        await this.removeTorn(join(dir0, level0FileName(key)), "content does not hash to its name");
         continue;
       }
       this.level0.set(key, bytes.length);
@@ -293,19 +300,23 @@ export class ColdStorage {
   private async collate(): Promise<void> {
     const dir0 = levelDir(this.path, 0);
     const keys = [...this.level0.keys()].sort();
-    const good: { key: string; bytes: Buffer }[] = [];
-    for (const key of keys) {
-      const file = join(dir0, level0FileName(key));
-      let bytes: Buffer;
+    const read = await mapLimit(keys, READ_CONCURRENCY, async (key) => {
       try {
-        bytes = await readFile(file);
+        return await readFile(join(dir0, level0FileName(key)));
       } catch {
+        return null;
+      }
+    });
+    const good: { key: string; bytes: Buffer }[] = [];
+    for (const [i, key] of keys.entries()) {
+      const bytes = read[i]!;
+      if (bytes === null) {
         this.forgetLevel0(key);
         continue;
       }
       if (verify(idFromKey(key), bytes) === null) {
         this.forgetLevel0(key);
-        await this.removeTorn(file, "content does not hash to its name");
+        await this.removeTorn(join(dir0, level0FileName(key)), "content does not hash to its name");
         continue;
       }
       good.push({ key, bytes });
@@ -322,11 +333,11 @@ export class ColdStorage {
       this.addLevelFile(written);
     }
     this.generation++;
-    for (const key of keys) {
-      if (!this.level0.has(key)) continue;
-      this.forgetLevel0(key);
-      await unlink(join(dir0, level0FileName(key))).catch(() => {});
-    }
+    const collated = keys.filter((key) => this.level0.has(key));
+    for (const key of collated) this.forgetLevel0(key);
+    await mapLimit(collated, READ_CONCURRENCY, (key) =>
+      unlink(join(dir0, level0FileName(key))).catch(() => {}),
+    );
     this.stats.collations++;
   }
 
@@ -581,4 +592,19 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // not every file system can sync a directory
   }
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
 }
