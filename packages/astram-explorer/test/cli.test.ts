@@ -2,6 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openDatabase } from "astram-explorer";
+import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { chainWithTransfers, getJson, startNode, tempDir, until } from "./helpers.js";
 
@@ -43,6 +45,41 @@ function run(args: string[], env: Record<string, string> = {}): Running {
 
 const logged = (r: Running, msg: string) => r.lines.find((l) => l.msg === msg);
 
+/** Blocks committed in a SQLite explorer database (read while another process writes it). */
+function indexedBlocks(file: string): number {
+  try {
+    const d = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      return (d.prepare("select count(*) as n from blocks").get() as { n: number }).n;
+    } finally {
+      d.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** Every table of a SQLite explorer database, sorted. */
+async function dumpFile(file: string) {
+  const d = openDatabase(file);
+  try {
+    const out: Record<string, string[]> = {};
+    for (const t of [
+      "blocks",
+      "transactions",
+      "outputs",
+      "inputs",
+      "address_txs",
+      "addresses",
+      "meta",
+    ] as const)
+      out[t] = (await d.db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return out;
+  } finally {
+    await d.close();
+  }
+}
+
 describe("astram-explorer CLI (built dist, real process)", () => {
   it("indexes a node, logs its URL and progress, serves the API and UI, and stops cleanly on SIGTERM", async () => {
     const { ref } = chainWithTransfers(30);
@@ -66,6 +103,32 @@ describe("astram-explorer CLI (built dist, real process)", () => {
     }
     expect(await r.exited).toBe(0);
     expect(logged(r, "stopped")).toBeDefined();
+  });
+
+  it("loses nothing when killed with SIGKILL while catching up: the restart ends equal to a fresh index", async () => {
+    const { ref } = chainWithTransfers(150);
+    const node = await startNode({ blocks: ref.blocks.slice(1) });
+    const db = join(tempDir(), "explorer.sqlite");
+    const first = run(["--node", node.url, "--db", db, "--port", "0", "--poll-ms", "50"]);
+    // Killed as soon as the first group of blocks is committed (the rest is still being written).
+    await until(() => logged(first, "indexing: catching up with the node"), 1);
+    await until(() => indexedBlocks(db) > 0, 1);
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    const second = run(["--node", node.url, "--db", db, "--port", "0", "--poll-ms", "50"]);
+    const url2 = (await until(() => logged(second, "explorer web UI and API listening"))).url as string;
+    await until(async () => (await getJson(`${url2}/api/status`)).body.indexed_hash === ref.tip.hash);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+
+    const fresh = join(tempDir(), "fresh.sqlite");
+    const third = run(["--node", node.url, "--db", fresh, "--port", "0", "--poll-ms", "50"]);
+    const url3 = (await until(() => logged(third, "explorer web UI and API listening"))).url as string;
+    await until(async () => (await getJson(`${url3}/api/status`)).body.indexed_hash === ref.tip.hash);
+    third.child.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+    expect(await dumpFile(db)).toEqual(await dumpFile(fresh));
   });
 
   it("keeps serving while the node is unreachable and reports it", async () => {
