@@ -71,6 +71,9 @@ describe.skipIf(unavailable !== undefined)(
       expect(rich.addresses[0].address).toBe(addrC);
       const s = (await getJson(`${again.url}/api/search?q=${fork.blocks[9]!.hash}`)).body;
       expect(s).toMatchObject({ type: "block", height: 9 });
+      expect((await getJson(`${again.url}/api/search?q=999999999999999`)).body.type).toBe("none");
+      expect((await getJson(`${again.url}/api/block/9999999999`)).status).toBe(404);
+      expect((await getJson(`${again.url}/api/tx/0x${"ab".repeat(32)}`)).status).toBe(404);
 
       const onSqlite = await startExplorer(node.url, {
         db: join(tempDir(), "explorer.sqlite"),

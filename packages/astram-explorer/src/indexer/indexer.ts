@@ -74,7 +74,6 @@ export class Indexer {
   private readonly progressMs: number;
   private readonly groupBlocks: number;
   private readonly groupTxs: number;
-  private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -128,11 +127,6 @@ export class Indexer {
     this.abort = undefined;
   }
 
-  /** Resolves after the next pass that ends in sync with the node (tests and the benchmark). */
-  nextSync(): Promise<void> {
-    return new Promise((resolve) => this.waiters.add(resolve));
-  }
-
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let changed = false;
@@ -161,10 +155,6 @@ export class Indexer {
           await this.refreshMempool(signal, true);
         } catch (e) {
           if (!signal.aborted) this.lastError = (e as Error).message;
-        }
-        if (this.tip && this.tip.hash === this.nodeHealth?.tip) {
-          for (const w of this.waiters) w();
-          this.waiters.clear();
         }
         await sleep(this.pollMs, signal);
       }

@@ -23,6 +23,7 @@ export async function search(db: Kysely<Database>, mempool: MempoolView, raw: st
 
   if (/^[0-9]{1,15}$/.test(query)) {
     const height = Number(query);
+    if (height > 2 ** 31 - 1) return none(`no block at height ${height}`);
     const b = await db.selectFrom("blocks").select("hash").where("height", "=", height).executeTakeFirst();
     return b
       ? { query, type: "block", id: b.hash, height, path: `/block/${height}` }

@@ -13,6 +13,9 @@ const txPageQuery = {
   },
 } as const;
 
+/** Heights are 32-bit signed integers in the database (PostgreSQL `integer`). */
+export const MAX_HEIGHT = 2 ** 31 - 1;
+
 type TxPage = { Querystring: { tx_page: number; tx_limit: number } };
 
 /** /api/blocks (paged), /api/blocks/:height, /api/blocks/hash/:hash, /api/block/:id, /api/transactions. */
@@ -24,6 +27,7 @@ export function blockRoutes(app: FastifyInstance, { db }: ApiContext): void {
   );
 
   const byHeight = async (height: number, q: TxPage["Querystring"]) => {
+    if (height > MAX_HEIGHT) throw notFound(`block at height ${height}`);
     const b = await blockDetail(db, { height }, q.tx_page, q.tx_limit);
     if (!b) throw notFound(`block at height ${height}`);
     return b;
@@ -37,7 +41,7 @@ export function blockRoutes(app: FastifyInstance, { db }: ApiContext): void {
     type: "object",
     required: ["height"],
     additionalProperties: false,
-    properties: { height: { type: "integer", minimum: 0, maximum: 2 ** 32 } },
+    properties: { height: { type: "integer", minimum: 0, maximum: MAX_HEIGHT } },
   } as const;
   const hashParams = {
     type: "object",
