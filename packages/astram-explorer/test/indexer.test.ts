@@ -1,7 +1,15 @@
 import { join } from "node:path";
-import { type Block, outPointKey } from "astram-core";
+import {
+  type Block,
+  buildEthTransferTransaction,
+  bytesToHex,
+  outPointKey,
+  parseEthTransfer,
+} from "astram-core";
 import { MemoryChain } from "astram-core/testing";
 import { amountFromDb, type Explorer, META } from "astram-explorer";
+import { type Hex, keccak256, parseGwei } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import {
   addrA,
@@ -13,6 +21,7 @@ import {
   indexedTo,
   keyA,
   ONE,
+  params,
   startExplorer,
   startNode,
   tempDir,
@@ -177,6 +186,42 @@ describe("indexer against a real node", () => {
     const fresh = await startExplorer(node.url, { serve: false });
     await indexedTo(fresh, fork.tip.hash);
     expect(await dump(explorer)).toEqual(await dump(fresh));
+  });
+
+  it("indexes a transfer signed by an Ethereum wallet under the hash the wallet knows (keccak of the raw tx)", async () => {
+    const ref = new MemoryChain(params);
+    for (let h = 0; h < 3; h++) ref.mine({ miner: addrA });
+    const account = privateKeyToAccount(`0x${bytesToHex(keyA)}`);
+    const raw = await account.signTransaction({
+      type: "legacy",
+      chainId: params.chainId,
+      nonce: 0,
+      to: addrC as Hex,
+      value: 2n * ONE,
+      gas: 21_000n,
+      gasPrice: parseGwei("50"),
+    });
+    const auth = parseEthTransfer(raw, params.chainId);
+    const coin = ref.utxosOf(addrA)[0]!;
+    const tx = buildEthTransferTransaction(auth, [coin], ref.tip.header.timestamp);
+    ref.mine({ miner: addrA, transactions: [tx] });
+    const node = await startNode({ blocks: ref.blocks.slice(1) });
+    const explorer = await startExplorer(node.url);
+    await indexedTo(explorer, ref.tip.hash);
+
+    const walletHash = keccak256(raw);
+    expect(walletHash).not.toBe(tx.ethHash);
+    const { body } = await getJson(`${explorer.url}/api/tx/${walletHash}`);
+    expect(body).toMatchObject({
+      txid: tx.txid,
+      eth_hash: walletHash,
+      utxo_eth_hash: tx.ethHash,
+      fee: String(21_000n * parseGwei("50")),
+      amount: String(2n * ONE),
+    });
+    expect((await getJson(`${explorer.url}/api/tx/${tx.ethHash}`)).body.txid).toBe(tx.txid);
+    const found = (await getJson(`${explorer.url}/api/search?q=${walletHash}`)).body;
+    expect(found).toMatchObject({ type: "transaction", id: tx.txid });
   });
 
   it("refuses to index a node of another chain into the same database", async () => {
