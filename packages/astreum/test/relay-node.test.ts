@@ -199,9 +199,10 @@ describe("tests.communication.test_integration_port_handling (real sockets)", ()
     await elsewhere.send(forged, node.port);
     await waitFor("forgery dropped", () => node.relay.stats.dropped.decrypt === 1);
     expect(peer.address).toEqual({ host: "127.0.0.1", port: c.port });
-    // a handshake (unauthenticated) does not move it either; the node only pings the claimed address
+    // a handshake (unauthenticated) does not move it either
+    const accepted = node.relay.stats.accepted;
     await elsewhere.send(c.handshake(elsewhere.port), node.port);
-    await waitFor("handshake handled", () => elsewhere.received.length > 0);
+    await waitFor("handshake handled", () => node.relay.stats.accepted > accepted);
     expect(peer.address).toEqual({ host: "127.0.0.1", port: c.port });
     // the real key from the new address does
     const ping = new Uint8Array(34);
@@ -298,6 +299,21 @@ describe("peer timeout and bootstrap", () => {
     expect(a.relay.peers.size).toBe(0);
     const b = await startNode({ incoming_port: port });
     await waitFor("connected after retry", () => a.relay.getPeer(b.relay.publicKey));
+  });
+
+  it("a peer restarted with the same key on a new port re-registers, and the other side follows it", async () => {
+    const key = relayKeyPair();
+    const [a, b] = await connectedPair({}, { relay_secret_key: key.secretKey });
+    await b.stop();
+    const again = await startNode({
+      relay_secret_key: key.secretKey,
+      additional_seeds: [`127.0.0.1:${a.port}`],
+    });
+    expect(again.port).not.toBe(b.port);
+    await waitFor("re-registered both ways", () => {
+      const seen = a.relay.getPeer(key.publicKey);
+      return again.relay.getPeer(a.relay.publicKey) && seen?.address.port === again.port;
+    });
   });
 
   it("skips invalid seeds with a warning", async () => {

@@ -9,7 +9,7 @@
 
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { lookup } from "node:dns/promises";
-import { isIPv4 } from "node:net";
+import { isIPv4, isIPv6 } from "node:net";
 import { performance } from "node:perf_hooks";
 import { type Logger, silentLogger } from "../logger.js";
 import { ExprDecodeError } from "../machine/errors.js";
@@ -116,6 +116,8 @@ const PROCESS_SLICE_MS = 8;
 const TRANSIENT_PEERS = 1024;
 /** Handshakes/s from new keys the node accepts (bursts up to this many too). */
 const NEW_PEER_RATE = 500;
+/** Unknown senders/s for which the node derives a shared key (an X25519 operation each). */
+const NEW_TRANSIENT_RATE = 2000;
 const MAX_ROUTE_RESPONSE_ADDRESSES = 64;
 const ROUTE_REQUEST_TTL_MS = 30_000;
 
@@ -159,6 +161,7 @@ export class RelayNode implements AtomNetwork {
   private readonly handshakeReplies = new KeyedRateLimit(1000);
   private readonly unpromptedSends = new KeyedRateLimit(1000);
   private readonly newPeers = new TokenBucket(NEW_PEER_RATE, NEW_PEER_RATE);
+  private readonly newTransients = new TokenBucket(NEW_TRANSIENT_RATE, NEW_TRANSIENT_RATE);
   private readonly routeRequests = new Map<string, number>();
   private readonly defaultSeedIps = new Set<string>();
   private incoming: Socket | null = null;
@@ -219,7 +222,10 @@ export class RelayNode implements AtomNetwork {
       ownContact: () => this.ownContact(),
       closestPeer: (id, exclude) => this.closestPeer(id, exclude),
       contactOf: (peer) => contactOf(peer),
-      peerForContact: (c) => this.peerFor(c.publicKey, { host: c.host, port: c.port }),
+      peerForContact: (c) => {
+        const p = this.peerFor(c.publicKey, { host: c.host, port: c.port });
+        return typeof p === "string" ? null : p;
+      },
       sendTopic: (peer, topic, content) => this.sendTopic(peer, topic, content),
       drop: (reason) => this.drop(reason),
     });
@@ -277,7 +283,9 @@ export class RelayNode implements AtomNetwork {
     this.port = incoming.address().port;
     (this.options as { incoming_port?: number }).incoming_port = this.port;
     this.connected = true;
-    this.ownIPv4 = await this.discoverOwnIPv4();
+    const own = await this.discoverOwnIPv4();
+    if (!this.connected) return; // stopped meanwhile
+    this.ownIPv4 = own;
     this.store?.setNetwork(this);
     if (this.store !== null) {
       this.unsubscribeAds = this.store.advertisements.onAdd((batch) => {
@@ -467,8 +475,8 @@ export class RelayNode implements AtomNetwork {
     }
 
     const peer = this.peerFor(m.senderPublicKey, address);
-    if (peer === null) {
-      this.drop("bad_key");
+    if (typeof peer === "string") {
+      this.drop(peer);
       return;
     }
     let topic: number;
@@ -552,7 +560,8 @@ export class RelayNode implements AtomNetwork {
       // Unauthenticated: answer at the claimed address, but move the peer only on an
       // authenticated message from there.
       this.stats.accepted++;
-      if (this.handshakeReplies.allow(key)) this.sendHandshake(address);
+      if (!this.handshakeReplies.allow(key)) return;
+      this.sendHandshake(address);
       this.sendPing(known, address);
       return;
     }
@@ -783,16 +792,18 @@ export class RelayNode implements AtomNetwork {
 
   // ---- helpers ----
 
-  private peerFor(publicKey: Uint8Array, address: PeerAddress): Peer | null {
+  /** The registered or transient peer with this key, or a new transient one; else why not. */
+  private peerFor(publicKey: Uint8Array, address: PeerAddress): Peer | "bad_key" | "rate_limited" {
     const key = idKey(publicKey);
     const known = this.peersByKey.get(key) ?? this.transient.get(key);
     if (known !== undefined) return known;
-    if (publicKey.length !== PUBLIC_KEY_BYTES || idsEqual(publicKey, this.publicKey)) return null;
+    if (publicKey.length !== PUBLIC_KEY_BYTES || idsEqual(publicKey, this.publicKey)) return "bad_key";
+    if (!this.newTransients.take()) return "rate_limited";
     let shared: Uint8Array;
     try {
       shared = sharedKey(this.keys.privateKey, publicKey);
     } catch {
-      return null;
+      return "bad_key";
     }
     const peer = new Peer(publicKey, shared, address);
     this.rememberTransient(peer);
@@ -850,6 +861,7 @@ export class RelayNode implements AtomNetwork {
     }
     const bound = this.options.bindAddress;
     if (bound !== undefined && isIPv4(bound) && bound !== "0.0.0.0") return bound;
+    if (bound !== undefined && isIPv6(bound) && bound !== "::") return null; // IPv6 only: no IPv4 contact
     const seeds = [...(this.defaultSeed === null ? [] : [this.defaultSeed]), ...this.additionalSeeds];
     for (const text of seeds) {
       try {

@@ -81,6 +81,8 @@ interface LevelFile {
 }
 
 const WRITE_CHUNK = 1 << 20;
+/** Level-0 atoms kept in memory for the next collation (at MB scale all of level 0 fits). */
+const LEVEL0_CACHE_BYTES = 64 << 20;
 /** Level-0 files read at once during start and collation. */
 const READ_CONCURRENCY = 64;
 /** Data files up to this size are read whole when merged. */
@@ -102,6 +104,9 @@ export class ColdStorage {
   };
   private readonly log: Logger;
   private readonly level0 = new Map<string, number>();
+  /** Bytes of recently written level-0 atoms, so a collation need not read them back (bounded). */
+  private readonly level0Cache = new Map<string, Uint8Array>();
+  private level0CacheBytes = 0;
   private level0Bytes = 0;
   /** levels[n] = the files of level n (n ≥ 1), ascending file number; levels[0] is unused. */
   private levels: LevelFile[][] = [[]];
@@ -153,10 +158,11 @@ export class ColdStorage {
       if (key !== null) keys.push(key);
     }
     const contents = await mapLimit(keys, READ_CONCURRENCY, (key) =>
-      readFile(join(dir0, level0FileName(key))),
+      readFile(join(dir0, level0FileName(key))).catch(() => null),
     );
     for (const [i, key] of keys.entries()) {
       const bytes = contents[i]!;
+      if (bytes === null) continue;
       if (verify(idFromKey(key), bytes) === null) {
         await this.removeTorn(join(dir0, level0FileName(key)), "content does not hash to its name");
         continue;
@@ -273,6 +279,10 @@ export class ColdStorage {
     this.level0Bytes += bytes.length;
     this.total += bytes.length;
     this.stats.writes++;
+    if (this.level0CacheBytes + bytes.length <= LEVEL0_CACHE_BYTES) {
+      this.level0Cache.set(key, bytes);
+      this.level0CacheBytes += bytes.length;
+    }
     return true;
   }
 
@@ -301,13 +311,15 @@ export class ColdStorage {
     const dir0 = levelDir(this.path, 0);
     const keys = [...this.level0.keys()].sort();
     const read = await mapLimit(keys, READ_CONCURRENCY, async (key) => {
+      const cached = this.level0Cache.get(key);
+      if (cached !== undefined) return cached;
       try {
         return await readFile(join(dir0, level0FileName(key)));
       } catch {
         return null;
       }
     });
-    const good: { key: string; bytes: Buffer }[] = [];
+    const good: { key: string; bytes: Uint8Array }[] = [];
     for (const [i, key] of keys.entries()) {
       const bytes = read[i]!;
       if (bytes === null) {
@@ -448,6 +460,11 @@ export class ColdStorage {
   }
 
   private forgetLevel0(key: string): void {
+    const cached = this.level0Cache.get(key);
+    if (cached !== undefined) {
+      this.level0Cache.delete(key);
+      this.level0CacheBytes -= cached.length;
+    }
     const size = this.level0.get(key);
     if (size === undefined) return;
     this.level0.delete(key);
