@@ -32,7 +32,8 @@ export function mempoolRoutes(app: FastifyInstance, { node }: ApiContext): void 
         transactions_b64: Buffer.from(w.finish()).toString("base64"),
         transactions: entries.map((e) => ({
           txid: e.tx.txid,
-          eth_hash: e.ethRawHash ?? e.tx.ethHash,
+          eth_hash: e.tx.ethHash,
+          eth_tx_hash: e.ethRawHash ?? null,
           size: e.size,
           fee: bigintToHex(e.fee),
           fee_per_byte: bigintToHex(e.fee / BigInt(e.size)),

@@ -1,5 +1,6 @@
 import { decodeTransaction, encodeTransaction, transactionToJSON, VerifyError } from "astram-core";
 import type { FastifyInstance } from "fastify";
+import { ethRawHashOf } from "../../chain/chain-store.js";
 import type { ApiContext } from "../context.js";
 import { badRequest, notFound } from "../errors.js";
 import { findByEthHash, findTransaction } from "../queries/find-transaction.js";
@@ -34,6 +35,8 @@ export function transactionReadRoutes(app: FastifyInstance, { node }: ApiContext
       return {
         txid: tx.txid,
         eth_hash: tx.ethHash,
+        // keccak256 of the signed Ethereum transaction, for transfers sent through the JSON-RPC.
+        eth_tx_hash: ethRawHashOf(tx) ?? null,
         status: found.status,
         block_height: confirmed ? found.height : null,
         block_hash: confirmed ? found.blockHash : null,
