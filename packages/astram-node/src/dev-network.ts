@@ -65,6 +65,7 @@ process.stdout.write(
     `  miner address    ${address} (private key in ${keyFile})`,
     `  HTTP API         http://${settings.httpBindAddr}:${settings.httpPort}/ (dashboard)`,
     `  Ethereum RPC     http://${settings.ethRpcBindAddr}:${settings.ethRpcPort}/ (chain id 1337)`,
+    ...(process.env.ASTRAM_EXPLORER_URL ? [`  Explorer         ${process.env.ASTRAM_EXPLORER_URL}/`] : []),
     "Press Ctrl-C to stop.",
     "",
   ].join("\n"),
