@@ -68,6 +68,8 @@ export const MIN_INPUT_SIZE = 4;
 export const MIN_OUTPUT_SIZE = 5;
 export const MIN_TRANSACTION_SIZE = 5;
 
+const sizeCache = new WeakMap<Transaction, number>();
+
 export function writeTransaction(w: BincodeWriter, tx: Transaction): void {
   w.string(tx.txid).string(tx.ethHash);
   w.vec(tx.inputs, writeInput);
@@ -76,6 +78,14 @@ export function writeTransaction(w: BincodeWriter, tx: Transaction): void {
 }
 
 export function readTransaction(r: BincodeReader): Transaction {
+  const start = r.offset;
+  const tx = readTransactionFields(r);
+  // The encoded size is known for free here; the fee rule and limits need it later.
+  sizeCache.set(tx, r.offset - start);
+  return tx;
+}
+
+function readTransactionFields(r: BincodeReader): Transaction {
   const txid = r.string("txid");
   const ethHash = r.string("eth_hash");
   const inputs = r.vec(readInput, MIN_INPUT_SIZE, "inputs");
@@ -83,8 +93,6 @@ export function readTransaction(r: BincodeReader): Transaction {
   const timestamp = r.i64("transaction timestamp");
   return { txid, ethHash, inputs, outputs, timestamp };
 }
-
-const sizeCache = new WeakMap<Transaction, number>();
 
 export function encodeTransaction(tx: Transaction): Uint8Array {
   const w = new BincodeWriter("standard", 256 + 200 * tx.inputs.length + 60 * tx.outputs.length);
