@@ -67,6 +67,19 @@ describe("tests.node.test_node_init (relay part)", () => {
     await relay.stop(); // idempotent
   });
 
+  it("concurrent start() calls bind once; stop() during start() leaves nothing running", async () => {
+    const options = { incoming_port: 0, default_seed: null, bindAddress: "127.0.0.1" };
+    const relay = new RelayNode(options);
+    await Promise.all([relay.start(), relay.start()]);
+    expect(relay.isConnected).toBe(true);
+    await relay.stop();
+    const other = new RelayNode({ ...options });
+    const starting = other.start();
+    await other.stop();
+    await starting;
+    expect(other.isConnected).toBe(false);
+  });
+
   it("relay_secret_key fixes the identity; bad options name their key", () => {
     const kp = relayKeyPair();
     const relay = new RelayNode({ relay_secret_key: Buffer.from(kp.secretKey).toString("hex") });

@@ -173,6 +173,7 @@ export class RelayNode implements AtomNetwork {
   private timers: NodeJS.Timeout[] = [];
   private lastBootstrap = 0;
   private unsubscribeAds: (() => void) | null = null;
+  private starting: Promise<void> | null = null;
 
   constructor(options: RelayNodeOptions = {}) {
     this.options = options;
@@ -262,6 +263,13 @@ export class RelayNode implements AtomNetwork {
    */
   async start(): Promise<void> {
     if (this.connected) return;
+    this.starting ??= this.open().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     const type = this.useIpv6 ? "udp6" : "udp4";
     const host = this.options.bindAddress ?? (this.useIpv6 ? "::" : "0.0.0.0");
     const incoming = createSocket({ type, ipv6Only: false, recvBufferSize: 4 << 20 });
@@ -304,6 +312,7 @@ export class RelayNode implements AtomNetwork {
 
   /** Stops the workers, closes the sockets and forgets peers and queued messages. Idempotent. */
   async stop(): Promise<void> {
+    if (this.starting !== null) await this.starting.catch(() => {});
     if (!this.connected) return;
     this.connected = false;
     for (const t of this.timers) clearInterval(t);

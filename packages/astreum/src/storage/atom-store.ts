@@ -77,6 +77,7 @@ export class AtomStore {
   readonly atomFetchRetries: number;
   private network: AtomNetwork | null = null;
   private started = false;
+  private starting: Promise<void> | null = null;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly log: Logger;
   private readonly counters = { hotHits: 0, coldHits: 0, networkRequests: 0, networkHits: 0, misses: 0 };
@@ -116,18 +117,24 @@ export class AtomStore {
    */
   async start(): Promise<void> {
     if (this.started) return;
-    if (this.cold !== null) {
-      try {
-        await this.cold.open();
-      } catch (err) {
-        this.log.warn(`cold storage disabled: ${(err as Error).message}`);
+    this.starting ??= (async () => {
+      if (this.cold !== null) {
+        try {
+          await this.cold.open();
+        } catch (err) {
+          this.log.warn(`cold storage disabled: ${(err as Error).message}`);
+        }
       }
-    }
-    this.started = true;
+      this.started = true;
+    })().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
   }
 
   /** Finishes cold writes in progress and closes the cold tier. The hot tier is kept. */
   async stop(): Promise<void> {
+    if (this.starting !== null) await this.starting;
     if (!this.started) return;
     this.started = false;
     await this.cold?.close();
