@@ -17,7 +17,10 @@ import {
   until,
 } from "./helpers.js";
 
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+// Screenshots go to test-artifacts/ (ignored); `UPDATE_SCREENSHOTS=1 npm test` refreshes the committed ones.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS ? "./screenshots/" : "../test-artifacts/", import.meta.url),
+);
 const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
