@@ -1,7 +1,7 @@
 // Helpers for tests with live relay nodes on 127.0.0.1: start a store + relay pair, poll for a
 // state (no timing assertions), and a raw UDP client that speaks the wire format by hand.
 import { createSocket, type Socket } from "node:dgram";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -87,8 +87,18 @@ export async function connectedPair(
   return [na, nb];
 }
 
+const tempDirs: string[] = [];
+
+/** Removes the directories tempDir() made (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** A fresh temporary directory (removed by removeTempDirs). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `astreum-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `astreum-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** A hand-driven UDP endpoint with its own relay key (speaks the wire format directly). */

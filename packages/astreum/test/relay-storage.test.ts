@@ -12,9 +12,19 @@ import {
   relayKeyPair,
   unixNow,
 } from "astreum";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { hex } from "./helpers.js";
-import { connectedPair, startNode, stopAll, type TestNode, tempDir, waitFor } from "./relay-helpers.js";
+import {
+  connectedPair,
+  removeTempDirs,
+  startNode,
+  stopAll,
+  type TestNode,
+  tempDir,
+  waitFor,
+} from "./relay-helpers.js";
+
+afterAll(removeTempDirs);
 
 afterEach(stopAll);
 

@@ -19,9 +19,11 @@ import {
   serializeExpr,
   tokenize,
 } from "astreum";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { hex } from "./helpers.js";
-import { tempDir } from "./relay-helpers.js";
+import { removeTempDirs, tempDir } from "./relay-helpers.js";
+
+afterAll(removeTempDirs);
 
 const opened: (AtomStore | ColdStorage)[] = [];
 async function coldStore(

@@ -17,9 +17,11 @@ import {
   StoreNotStartedError,
   tokenize,
 } from "astreum";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { hex } from "./helpers.js";
-import { tempDir } from "./relay-helpers.js";
+import { removeTempDirs, tempDir } from "./relay-helpers.js";
+
+afterAll(removeTempDirs);
 
 const p = (s: string): Expr => parse(tokenize(s))[0];
 const blob = (n: number, fill: number): BytesExpr => new BytesExpr(new Uint8Array(n).fill(fill));
