@@ -7,8 +7,10 @@ import type { Peer } from "./peer.js";
  * to the queue and count as a stall against the peer.
  */
 export class BlockDownloader {
-  /** hash -> height, not yet requested */
-  private readonly wanted = new Map<string, number>();
+  /** hash -> height, not yet requested; kept in height order (re-sorted only when an insert breaks it) */
+  private wanted = new Map<string, number>();
+  private lastWantedHeight = -1;
+  private unordered = false;
   private readonly inFlight = new Map<string, { peer: Peer; at: number; height: number }>();
 
   constructor(
@@ -23,7 +25,14 @@ export class BlockDownloader {
   }
 
   want(hash: string, height: number): void {
-    if (!this.inFlight.has(hash) && !this.have(hash)) this.wanted.set(hash, height);
+    if (this.inFlight.has(hash) || this.wanted.has(hash) || this.have(hash)) return;
+    this.addWanted(hash, height);
+  }
+
+  private addWanted(hash: string, height: number): void {
+    if (height < this.lastWantedHeight) this.unordered = true;
+    this.lastWantedHeight = height;
+    this.wanted.set(hash, height);
   }
 
   isInFlight(hash: string): boolean {
@@ -51,15 +60,18 @@ export class BlockDownloader {
   /** Hands queued hashes to peers that have them, lowest heights first. */
   schedule(peers: readonly Peer[]): void {
     if (this.wanted.size === 0) return;
-    const order = [...this.wanted].sort((a, b) => a[1] - b[1]);
+    if (this.unordered) {
+      this.wanted = new Map([...this.wanted].sort((a, b) => a[1] - b[1]));
+      this.unordered = false;
+    }
     const byLoad = [...peers].sort((a, b) => a.blocksInFlight.size - b.blocksInFlight.size);
     for (const peer of byLoad) {
       const room = this.limits.blocksInFlightPerPeer - peer.blocksInFlight.size;
       if (room <= 0) continue;
       const batch: string[] = [];
-      for (const [hash, height] of order) {
+      for (const [hash, height] of this.wanted) {
         if (batch.length >= room) break;
-        if (!this.wanted.has(hash) || peer.height < height + 1) continue;
+        if (peer.height < height + 1) continue;
         if (this.have(hash)) {
           this.wanted.delete(hash);
           continue;
@@ -81,7 +93,7 @@ export class BlockDownloader {
       if (f.at > cutoff) continue;
       this.inFlight.delete(hash);
       f.peer.blocksInFlight.delete(hash);
-      if (!this.have(hash)) this.wanted.set(hash, f.height);
+      if (!this.have(hash)) this.addWanted(hash, f.height);
       stalled.add(f.peer);
     }
     for (const p of stalled) onStall(p);
@@ -93,7 +105,7 @@ export class BlockDownloader {
     for (const [hash, f] of this.inFlight) {
       if (f.peer !== peer) continue;
       this.inFlight.delete(hash);
-      if (!this.have(hash)) this.wanted.set(hash, f.height);
+      if (!this.have(hash)) this.addWanted(hash, f.height);
     }
   }
 }

@@ -22,7 +22,7 @@ export const P2P_LIMITS = {
   /** No Pong (or any message) for this long ends the connection. */
   pingTimeoutMs: 90_000,
   /** Blocks in flight per peer during sync. */
-  blocksInFlightPerPeer: 16,
+  blocksInFlightPerPeer: 128,
   blockRequestTimeoutMs: 30_000,
   /** Stalls after which a peer is replaced. */
   maxStalls: 3,
