@@ -1,7 +1,7 @@
-import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerDashboard } from "../dashboard/dashboard.js";
 import type { AstramNode } from "../node.js";
+import { FastifyService } from "../util/fastify-service.js";
 import type { ApiContext } from "./context.js";
 import { installErrorHandlers } from "./errors.js";
 import { NodeMetrics } from "./metrics.js";
@@ -29,30 +29,22 @@ export interface HttpApiOptions {
  * The node's HTTP API and dashboard (fastify). Every read is served from the chain's indexes or
  * memory; writes go through the node's single admission paths (submitTransaction, submitBlock).
  */
-export class HttpApiService {
+export class HttpApiService extends FastifyService {
   readonly name: string;
-  readonly metrics: NodeMetrics;
-  private app: FastifyInstance | undefined;
-  private bound: AddressInfo | undefined;
 
   constructor(
-    private readonly node: AstramNode,
+    node: AstramNode,
     private readonly opts: HttpApiOptions,
   ) {
+    super(node, opts, opts.metrics ?? new NodeMetrics());
     this.name = opts.name ?? (opts.readOnly ? "public-api" : "http-api");
-    this.metrics = opts.metrics ?? new NodeMetrics();
   }
 
-  /** The bound address (after start). */
-  get address(): AddressInfo {
-    if (!this.bound) throw new Error(`${this.name} is not listening`);
-    return this.bound;
-  }
-
-  /** "http://127.0.0.1:19533" (after start). */
-  get url(): string {
-    const a = this.address;
-    return `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
+  protected listeningMessage() {
+    return {
+      fields: { readOnly: this.opts.readOnly ?? false },
+      msg: this.opts.readOnly ? "public read-only API listening" : "HTTP API and dashboard listening",
+    };
   }
 
   /** Builds the fastify app without listening (tests may use app.inject). */
@@ -94,33 +86,5 @@ export class HttpApiService {
       await registerDashboard(app);
     }
     return app;
-  }
-
-  async start(): Promise<void> {
-    if (this.app) return;
-    this.metrics.attach(this.node);
-    const app = await this.build();
-    try {
-      await app.listen({ host: this.opts.host, port: this.opts.port });
-    } catch (e) {
-      this.metrics.detach();
-      await app.close();
-      throw e;
-    }
-    this.app = app;
-    this.bound = app.server.address() as AddressInfo;
-    this.node.log.info(
-      { service: this.name, url: this.url, readOnly: this.opts.readOnly ?? false },
-      this.opts.readOnly ? "public read-only API listening" : "HTTP API and dashboard listening",
-    );
-  }
-
-  async stop(): Promise<void> {
-    const app = this.app;
-    if (!app) return;
-    this.app = undefined;
-    this.bound = undefined;
-    await app.close();
-    this.metrics.detach();
   }
 }

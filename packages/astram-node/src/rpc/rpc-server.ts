@@ -1,8 +1,8 @@
-import type { AddressInfo } from "node:net";
 import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance } from "fastify";
 import { NodeMetrics } from "../api/metrics.js";
 import type { AstramNode } from "../node.js";
+import { FastifyService } from "../util/fastify-service.js";
 import { INVALID_REQUEST } from "./errors.js";
 import { JsonRpcDispatcher } from "./json-rpc.js";
 import { METHODS } from "./methods.js";
@@ -20,27 +20,18 @@ export interface EthRpcOptions {
  * The Ethereum JSON-RPC endpoint (POST /, JSON-RPC 2.0, batches) with CORS for browser wallets:
  * any origin, preflight answered for POST with Content-Type and Authorization.
  */
-export class EthRpcService {
+export class EthRpcService extends FastifyService {
   readonly name = "eth-rpc";
-  readonly metrics: NodeMetrics;
-  private app: FastifyInstance | undefined;
-  private bound: AddressInfo | undefined;
 
   constructor(
-    private readonly node: AstramNode,
+    node: AstramNode,
     private readonly opts: EthRpcOptions,
   ) {
-    this.metrics = opts.metrics ?? new NodeMetrics();
+    super(node, opts, opts.metrics ?? new NodeMetrics());
   }
 
-  get address(): AddressInfo {
-    if (!this.bound) throw new Error("eth-rpc is not listening");
-    return this.bound;
-  }
-
-  get url(): string {
-    const a = this.address;
-    return `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
+  protected listeningMessage() {
+    return { fields: { chainId: this.node.params.chainId }, msg: "Ethereum JSON-RPC listening" };
   }
 
   async build(): Promise<FastifyInstance> {
@@ -99,33 +90,5 @@ export class EthRpcService {
         }),
     );
     return app;
-  }
-
-  async start(): Promise<void> {
-    if (this.app) return;
-    this.metrics.attach(this.node);
-    const app = await this.build();
-    try {
-      await app.listen({ host: this.opts.host, port: this.opts.port });
-    } catch (e) {
-      this.metrics.detach();
-      await app.close();
-      throw e;
-    }
-    this.app = app;
-    this.bound = app.server.address() as AddressInfo;
-    this.node.log.info(
-      { service: this.name, url: this.url, chainId: this.node.params.chainId },
-      "Ethereum JSON-RPC listening",
-    );
-  }
-
-  async stop(): Promise<void> {
-    const app = this.app;
-    if (!app) return;
-    this.app = undefined;
-    this.bound = undefined;
-    await app.close();
-    this.metrics.detach();
   }
 }
