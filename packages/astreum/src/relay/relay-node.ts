@@ -127,10 +127,10 @@ export class RelayNode implements AtomNetwork {
   readonly keys: RelayKeyPair;
   readonly publicKey: Uint8Array;
   readonly paymentPublicKey: Uint8Array | null;
-  readonly validationPublicKey: Uint8Array | null;
+  private validationKey: Uint8Array | null;
   readonly store: AtomStore | null;
   readonly route: Route<Peer>;
-  readonly validationRoute: Route<Peer> | null;
+  private validators: Route<Peer>;
   readonly exchange: ObjectExchange;
   readonly pricing: StorageRequestPricing;
   readonly stats: RelayStats = emptyStats();
@@ -183,7 +183,7 @@ export class RelayNode implements AtomNetwork {
     const pay = keyOption(options, "relay_payment_secret_key");
     this.paymentPublicKey = pay === null ? null : ed25519PublicKey(pay);
     const val = keyOption(options, "validation_secret_key");
-    this.validationPublicKey = val === null ? null : ed25519PublicKey(val);
+    this.validationKey = val === null ? null : ed25519PublicKey(val);
     this.useIpv6 = boolOption(options, "use_ipv6", false);
     this.requestedPort = intOption(options, "incoming_port", DEFAULT_INCOMING_PORT);
     if (this.requestedPort > 65_535) throw new ConfigError("incoming_port", `must be at most 65535`);
@@ -209,8 +209,7 @@ export class RelayNode implements AtomNetwork {
     this.events = new RelayEventEmitter(this.log);
     this.queue = new IncomingQueue(queueLimit, queueTimeout * 1000);
     this.route = new Route<Peer>(this.publicKey);
-    this.validationRoute =
-      this.validationPublicKey === null ? null : new Route<Peer>(this.validationPublicKey);
+    this.validators = new Route<Peer>(this.validationKey ?? this.publicKey);
     this.exchange = new ObjectExchange({
       publicKey: this.publicKey,
       store: this.store,
@@ -250,6 +249,31 @@ export class RelayNode implements AtomNetwork {
   /** Bytes waiting in the incoming queue. */
   get queuedBytes(): number {
     return this.queue.queuedBytes;
+  }
+
+  /** The Ed25519 public key of the validation key, or null while this node does not validate. */
+  get validationPublicKey(): Uint8Array | null {
+    return this.validationKey;
+  }
+
+  /**
+   * The validation route: the registered peers whose pings say they validate. Every node keeps
+   * one (a client forwards transactions to its members); it is keyed by the validation public key,
+   * or by the relay key while there is none.
+   */
+  get validationRoute(): Route<Peer> {
+    return this.validators;
+  }
+
+  /**
+   * Sets (or with null clears) the validation key: the validation route is rebuilt around its
+   * public key, keeping its members.
+   */
+  setValidationKey(secretKey: Uint8Array | null): void {
+    this.validationKey = secretKey === null ? null : ed25519PublicKey(secretKey);
+    const next = new Route<Peer>(this.validationKey ?? this.publicKey);
+    for (const key of this.validators.keys()) next.add(key, this.validators.get(key));
+    this.validators = next;
   }
 
   /** The PoW difficulty this node demands now (from its queue pressure). */
@@ -331,7 +355,7 @@ export class RelayNode implements AtomNetwork {
     this.peersByKey.clear();
     this.transient.clear();
     this.route.clear();
-    this.validationRoute?.clear();
+    this.validators.clear();
     this.exchange.clear();
     this.routeRequests.clear();
     this.log.info("relay stopped");
@@ -608,16 +632,16 @@ export class RelayNode implements AtomNetwork {
     peer.difficulty = ping.difficulty;
     peer.latestBlockHash = ping.latestBlockHash;
     peer.isValidator = ping.isValidator;
-    if (this.validationRoute !== null && peer.registered) {
-      if (ping.isValidator) this.validationRoute.add(peer.publicKey, peer);
-      else this.validationRoute.remove(peer.publicKey);
+    if (peer.registered) {
+      if (ping.isValidator) this.validators.add(peer.publicKey, peer);
+      else this.validators.remove(peer.publicKey);
     }
     this.events.emit("ping", peer, ping);
   }
 
   private handleRouteRequest(peer: Peer, content: Uint8Array): void {
     const id = decodeRouteRequest(content);
-    const route = id === RouteId.PEER ? this.route : this.validationRoute;
+    const route = id === RouteId.PEER ? this.route : this.validators;
     if (route === null) {
       this.drop("content");
       return;
@@ -763,7 +787,7 @@ export class RelayNode implements AtomNetwork {
   private removePeer(p: Peer): void {
     this.peersByKey.delete(p.key);
     this.route.remove(p.publicKey);
-    this.validationRoute?.remove(p.publicKey);
+    this.validators.remove(p.publicKey);
     p.registered = false;
     this.log.info(`peer ${p.key.slice(0, 16)} evicted (silent for ${this.peerTimeoutMs / 1000} s)`);
     this.events.emit("peerRemoved", p);

@@ -49,11 +49,14 @@ export {
 } from "./pricing.js";
 
 import type { Expr } from "../machine/expr.js";
-import type { AtomStore, FetchOptions } from "./atom-store.js";
+import type { FetchOptions } from "./atom-store.js";
 
-/** The seed's `get_atom_list_from_storage(root)`: the list's items, or null when incomplete. */
+/**
+ * The seed's `get_atom_list_from_storage(root)`: the list's items, or null when incomplete. Takes
+ * an AtomStore or a Node (anything with getAtomList).
+ */
 export function getAtomListFromStorage(
-  store: AtomStore,
+  store: { getAtomList(root: Uint8Array, options?: FetchOptions): Promise<Expr[] | null> },
   root: Uint8Array,
   options?: FetchOptions,
 ): Promise<Expr[] | null> {

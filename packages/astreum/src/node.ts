@@ -1,0 +1,527 @@
+// The Astreum node: configuration, logging, the atom store, the relay, and consensus (facts §4.12,
+// §4.13, §7). Construction validates the config and sets up logging and storage; nothing touches
+// the network until connect() (or verify() / validate(), which connect first). All three are
+// idempotent, as is close().
+import { EventEmitter } from "node:events";
+import { isIPv4 } from "node:net";
+import { type NodeConfig, type ResolvedNodeConfig, resolveConfig } from "./config.js";
+import { Block } from "./consensus/block.js";
+import type { BuiltBlock } from "./consensus/build-block.js";
+import { type SecretKeyInput, secretKeyBytes } from "./consensus/ed25519.js";
+import { ConsensusDecodeError, MissingAtomError } from "./consensus/errors.js";
+import { chainItems, hashListIds } from "./consensus/expr-chain.js";
+import { createGenesis } from "./consensus/genesis.js";
+import { type Account, Accounts } from "./consensus/index.js";
+import { Receipt } from "./consensus/receipt.js";
+import type { TransactionSender } from "./consensus/send-transaction.js";
+import { Transaction } from "./consensus/transaction.js";
+import { TransactionPool } from "./consensus/transaction-pool.js";
+import { type Head, ValidationWorker } from "./consensus/validation-worker.js";
+import { VerificationWorker } from "./consensus/verification-worker.js";
+import { instanceId } from "./logging/instance-id.js";
+import { defaultLogDirectory } from "./logging/log-directory.js";
+import { NodeLogger } from "./logging/node-logger.js";
+import type { Expr } from "./machine/expr.js";
+import { NodeClosedError, NodeNotConnectedError } from "./node-errors.js";
+import type { Peer } from "./relay/peer.js";
+import { RelayNode } from "./relay/relay-node.js";
+import type { RouteId } from "./relay/route-messages.js";
+import type { AdvertisementInput, AtomAdvertisement } from "./storage/advertisements.js";
+import { idFromKey, idKey, idsEqual } from "./storage/atom-id.js";
+import { AtomStore, type FetchOptions } from "./storage/atom-store.js";
+import { NotAListError } from "./storage/errors.js";
+import type { AtomLookup } from "./storage/lists.js";
+import { PayloadType } from "./storage/payload-type.js";
+
+/** Validators advertise what they produce for this long (seconds). */
+const VALIDATOR_ADVERTISEMENT_TTL = 900;
+const BLOCK_CACHE = 4096;
+
+export interface NodeEvents {
+  /** The head changed: produced here, verified from peers, trusted from the default seed, or configured. */
+  head: [hash: Uint8Array, block: Block, how: "produced" | "verified" | "trusted" | "configured" | "genesis"];
+}
+
+export interface TransactionLocation {
+  blockHash: Uint8Array;
+  block: Block;
+  index: number;
+  receipt: Receipt;
+}
+
+export class Node implements TransactionSender {
+  /** The config object given to the constructor, validated and completed in place. */
+  readonly config: ResolvedNodeConfig;
+  readonly logger: NodeLogger;
+  readonly store: AtomStore;
+  readonly relay: RelayNode;
+  readonly pool: TransactionPool;
+  /** The verification anchor (config verified_up_to), if any. */
+  verifiedUpTo: Uint8Array | null = null;
+  /** Blocks rejected by verification, by hex hash, with the rule they broke. */
+  readonly rejectedBlocks = new Map<string, string>();
+
+  private readonly events = new EventEmitter<NodeEvents>();
+  private readonly verified = new Set<string>();
+  private readonly blocks = new Map<string, Block>();
+  private head: Head | null = null;
+  private connected = false;
+  private connecting: Promise<void> | null = null;
+  private closed = false;
+  private validationKey: Uint8Array | null = null;
+  private validation: ValidationWorker | null = null;
+  private verification: VerificationWorker | null = null;
+  private headLoader: Promise<void> | null = null;
+  /** Reads atoms locally, then from peers (waiting as configured). */
+  readonly lookup: AtomLookup;
+
+  constructor(config: NodeConfig = {}) {
+    const warnings: string[] = [];
+    this.config = resolveConfig(config, (w) => warnings.push(w));
+    const c = this.config;
+    this.logger = new NodeLogger({
+      enabled: c.logging_enabled,
+      directory: c.loggingDirectory ?? defaultLogDirectory(instanceId()),
+      retentionDays: c.logging_retention_days,
+      verbose: c.verbose,
+    });
+    this.logger.info("Starting Astreum Node");
+    this.logger.info(`Chain configured as: ${c.chain} (${c.chain_id})`);
+    for (const w of warnings) this.logger.warn(w);
+    this.store = new AtomStore({
+      hot_storage_limit: c.hot_storage_limit,
+      cold_storage_limit: c.cold_storage_limit,
+      cold_storage_path: c.cold_storage_path,
+      cold_storage_scale: c.cold_storage_scale,
+      atom_fetch_interval: c.atom_fetch_interval,
+      atom_fetch_retries: c.atom_fetch_retries,
+      coldStorageFsync: c.coldStorageFsync ?? false,
+      logger: this.logger,
+    });
+    this.logger.info(
+      `Storage: hot limit ${c.hot_storage_limit} bytes, cold ${c.cold_storage_path ?? "disabled"}` +
+        (c.cold_storage_path === null
+          ? ""
+          : ` (limit ${c.cold_storage_limit}, scale ${c.cold_storage_scale})`),
+    );
+    this.relay = new RelayNode({
+      relay_secret_key: c.relay_secret_key,
+      relay_payment_secret_key: c.relay_payment_secret_key,
+      validation_secret_key: c.validation_secret_key,
+      use_ipv6: c.use_ipv6,
+      incoming_port: c.incoming_port,
+      default_seed: c.default_seed,
+      additional_seeds: c.additional_seeds,
+      peer_timeout: c.peer_timeout,
+      peer_timeout_interval: c.peer_timeout_interval,
+      bootstrap_retry_interval: c.bootstrap_retry_interval,
+      storage_index_interval: c.storage_index_interval,
+      storage_request_minimum_price: c.storage_request_minimum_price,
+      storage_request_price_interval: c.storage_request_price_interval,
+      fair_use_limit: c.fair_use_limit,
+      fair_use_ratio: c.fair_use_ratio,
+      incoming_queue_size_limit: c.incoming_queue_size_limit,
+      incoming_queue_timeout: c.incoming_queue_timeout,
+      store: this.store,
+      ...(c.bindAddress === undefined ? {} : { bindAddress: c.bindAddress }),
+      ...(c.advertiseAddress === undefined ? {} : { advertiseAddress: c.advertiseAddress }),
+      ...(c.maxDatagramSize === undefined ? {} : { maxDatagramSize: c.maxDatagramSize }),
+      logger: this.logger,
+    });
+    this.lookup = (id) => this.store.get(id);
+    this.pool = new TransactionPool({
+      chainId: c.chain_id,
+      log: this.logger,
+      load: (hash) => this.loadTransaction(hash),
+    });
+    this.relay.on("transaction", (hash, peer) => {
+      if (this.validationKey === null) return;
+      this.hintProvider(hash, peer);
+      this.pool.intake(hash);
+    });
+  }
+
+  // ---- state ----
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** True while the validation worker runs. */
+  get isValidating(): boolean {
+    return this.validation?.running ?? false;
+  }
+
+  /** True while the verification worker runs. */
+  get isVerifying(): boolean {
+    return this.verification?.running ?? false;
+  }
+
+  get latestBlockHash(): Uint8Array | null {
+    return this.head?.hash ?? null;
+  }
+
+  get latestBlock(): Block | null {
+    return this.head?.block ?? null;
+  }
+
+  get chainId(): number {
+    return this.config.chain_id;
+  }
+
+  get peerTimeoutSeconds(): number {
+    return this.config.peer_timeout;
+  }
+
+  get peerTimeoutIntervalSeconds(): number {
+    return this.config.peer_timeout_interval;
+  }
+
+  /** The validation public key in use, or null. */
+  get validationPublicKey(): Uint8Array | null {
+    return this.relay.validationPublicKey;
+  }
+
+  /** Statistics of the consensus workers. */
+  get consensusStats(): {
+    validation: ValidationWorker["stats"] | null;
+    verification: VerificationWorker["stats"] | null;
+  } {
+    return { validation: this.validation?.stats ?? null, verification: this.verification?.stats ?? null };
+  }
+
+  on<E extends keyof NodeEvents>(event: E, listener: (...args: NodeEvents[E]) => void): () => void {
+    this.events.on(event, listener as never);
+    return () => this.events.off(event, listener as never);
+  }
+
+  // ---- lifecycle ----
+
+  /** Starts storage and the relay (binding the sockets, bootstrapping). Idempotent. */
+  async connect(): Promise<void> {
+    if (this.closed) throw new NodeClosedError();
+    if (this.connected) return;
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
+    await this.store.start();
+    await this.relay.start();
+    const c = this.config;
+    c.incoming_port = this.relay.incomingPort;
+    c.relay_public_key = this.relay.publicKeyHex;
+    c.relay_public_key_bytes = this.relay.publicKey;
+    this.connected = true;
+    this.logger.info(`Connected: relay key ${this.relay.publicKeyHex}, port ${this.relay.incomingPort}`);
+    if (c.verified_up_to !== null) {
+      this.verifiedUpTo = idFromKey(c.verified_up_to.slice(2));
+      this.verified.add(idKey(this.verifiedUpTo));
+    }
+    if (c.latest_block_hash !== null && this.head === null) {
+      const hash = idFromKey(c.latest_block_hash.slice(2));
+      this.verified.add(idKey(hash));
+      this.headLoader = this.loadConfiguredHead(hash);
+    }
+  }
+
+  /** Loads the configured latest block (locally, else from peers, retrying) and makes it the head. */
+  private async loadConfiguredHead(hash: Uint8Array): Promise<void> {
+    while (this.connected && this.head === null) {
+      const block = await this.getBlock(hash);
+      if (block !== null) {
+        if (this.head === null) this.setHead({ hash, block }, "configured");
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000).unref());
+    }
+  }
+
+  /**
+   * Connects and starts the verification worker: it follows the heads peers report, verifies
+   * them and adopts the best verified one. Idempotent.
+   */
+  async verify(): Promise<void> {
+    await this.connect();
+    if (this.verification !== null) return;
+    const c = this.config;
+    this.verification = new VerificationWorker({
+      chainId: c.chain_id,
+      log: this.logger,
+      lookup: this.lookup,
+      intervalSeconds: c.verify_blockchain_interval,
+      maxStaleSeconds: c.verification_max_stale_seconds,
+      maxFutureSkew: c.verification_max_future_skew,
+      trustDefaultSeed: c.default_seed !== null,
+      peers: () => this.relay.peers.values(),
+      latest: () => this.head,
+      getBlock: (hash, peer) => this.getBlock(hash, peer),
+      isVerified: (hash) => this.verified.has(idKey(hash)),
+      markVerified: (hash) => this.verified.add(idKey(hash)),
+      rejection: (hash) => this.rejectedBlocks.get(idKey(hash)),
+      reject: (hash, reason) => this.rejectedBlocks.set(idKey(hash), reason),
+      storeAtoms: (atoms) => this.storeAtoms(atoms),
+      adopt: (head, how) => {
+        this.setHead(head, how);
+        this.validation?.resetSpacing();
+      },
+    });
+    this.verification.start();
+    this.logger.info("Verification started");
+  }
+
+  /**
+   * Connects, prepares validator state (the key joins the validation route; pings say this node
+   * validates), creates a genesis block when there is no head and none is configured, and starts
+   * the validation worker, which produces blocks whenever this key is the scheduled validator.
+   * Without a default seed it also verifies peers' chains. Idempotent (a new key replaces the old).
+   */
+  async validate(secretKey: SecretKeyInput): Promise<void> {
+    const secret = secretKeyBytes(secretKey);
+    await this.connect();
+    if (this.config.default_seed === null) await this.verify();
+    this.validationKey = Uint8Array.from(secret);
+    this.relay.setValidationKey(this.validationKey);
+    this.relay.isValidator = true;
+    const pub = this.relay.validationPublicKey!;
+    this.config.validation_secret_key = Buffer.from(secret).toString("hex");
+    this.config.validation_public_key = idKey(pub);
+    this.config.validation_public_key_bytes = pub;
+    if (this.head === null && this.config.latest_block_hash === null) {
+      const { block, atoms } = await createGenesis({
+        chainId: this.config.chain_id,
+        timestamp: Math.floor(Date.now() / 1000),
+        validatorSecretKey: secret,
+      });
+      const hash = block.hash();
+      await this.storeAtoms(atoms);
+      this.verified.add(idKey(hash));
+      this.setHead({ hash, block }, "genesis");
+    }
+    if (this.validation === null) {
+      this.validation = new ValidationWorker({
+        chainId: this.config.chain_id,
+        log: this.logger,
+        lookup: this.lookup,
+        pool: this.pool,
+        latest: () => this.head,
+        validationSecretKey: () => this.validationKey,
+        publish: (built) => this.publish(built),
+      });
+      this.validation.start();
+      this.logger.info(`Validation started with key ${idKey(pub)}`);
+    }
+    this.relay.ping();
+  }
+
+  /** Stops the workers, the relay and storage, and flushes the logs. Idempotent. */
+  async close(): Promise<void> {
+    if (this.connecting !== null) await this.connecting.catch(() => {});
+    this.closed = true;
+    const wasConnected = this.connected;
+    this.connected = false;
+    await Promise.all([this.validation?.stop(), this.verification?.stop()]);
+    await this.headLoader;
+    this.validation = null;
+    this.verification = null;
+    if (wasConnected) {
+      await this.relay.stop();
+      await this.store.stop();
+    }
+    if (this.logger.enabled) this.logger.info("Node closed");
+    this.logger.close();
+  }
+
+  // ---- head ----
+
+  private setHead(head: Head, how: NodeEvents["head"][2]): void {
+    this.head = head;
+    this.rememberBlock(head.hash, head.block);
+    this.relay.latestBlockHash = head.hash;
+    this.logger.info(`Head ${how}: height ${head.block.height} ${idKey(head.hash)}`);
+    this.events.emit("head", head.hash, head.block, how);
+    if (this.connected && how !== "produced") this.relay.ping();
+  }
+
+  private async publish(built: BuiltBlock): Promise<void> {
+    const hash = built.block.hash();
+    await this.storeAtoms(built.atoms);
+    const expires = Date.now() / 1000 + VALIDATOR_ADVERTISEMENT_TTL;
+    const ads: [Uint8Array, PayloadType, number][] = [
+      [hash, PayloadType.LIST, expires],
+      [built.block.bodyHash(), PayloadType.LIST, expires],
+      [built.block.transactionsHash, PayloadType.LIST, expires],
+      [built.block.receiptsHash, PayloadType.LIST, expires],
+      [built.block.accountsHash, PayloadType.LIST, expires],
+    ];
+    for (const r of built.receipts) ads.push([r.id(), PayloadType.LIST, expires]);
+    this.store.addAtomAdvertisements(ads.filter(([id]) => !idsEqual(id, new Uint8Array(32))));
+    this.verified.add(idKey(hash));
+    this.setHead({ hash, block: built.block }, "produced");
+    this.relay.ping();
+  }
+
+  // ---- storage ----
+
+  /** Stores atoms in both tiers (a full hot tier skips them, as the seed says). */
+  async storeAtoms(atoms: readonly Expr[]): Promise<void> {
+    await Promise.all(atoms.map((a) => this.store.putAtom(a)));
+  }
+
+  /** The seed's node.atom_advertisments. */
+  get atomAdvertisements(): readonly AtomAdvertisement[] {
+    return this.store.atomAdvertisements;
+  }
+
+  addAtomAdvertisement(
+    atomId: Uint8Array,
+    payloadType: PayloadType = PayloadType.ATOM,
+    expiresAt: number | null = null,
+  ): AtomAdvertisement {
+    return this.store.addAtomAdvertisement(atomId, payloadType, expiresAt);
+  }
+
+  addAtomAdvertisements(entries: Iterable<AdvertisementInput>): AtomAdvertisement[] {
+    return this.store.addAtomAdvertisements(entries);
+  }
+
+  /** The seed's get_atom_list_from_storage: a list's items (local, then peers), or null. */
+  getAtomList(root: Uint8Array, options?: FetchOptions): Promise<Expr[] | null> {
+    return this.store.getAtomList(root, options);
+  }
+
+  getAtomListFromStorage(root: Uint8Array, options?: FetchOptions): Promise<Expr[] | null> {
+    return this.store.getAtomList(root, options);
+  }
+
+  // ---- chain queries ----
+
+  /** A block by hash (cache, storage, then peers; `peer` is tried first as its provider), or null. */
+  async getBlock(hash: Uint8Array, peer?: Peer): Promise<Block | null> {
+    const k = idKey(hash);
+    const hit = this.blocks.get(k);
+    if (hit !== undefined) return hit;
+    try {
+      if (this.connected) await this.prefetchObject(hash, 4, peer);
+      const block = await Block.load(this.lookup, hash);
+      this.rememberBlock(hash, block);
+      return block;
+    } catch (err) {
+      if (err instanceof MissingAtomError) return null;
+      if (err instanceof ConsensusDecodeError) {
+        this.rejectedBlocks.set(k, "malformed");
+        this.logger.warn(`block ${k.slice(0, 16)} is malformed: ${err.message}`);
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /** The account at `address` in the state of the head (or of `blockHash`), or null. */
+  async getAccount(address: Uint8Array, blockHash?: Uint8Array): Promise<Account | null> {
+    const block = blockHash === undefined ? this.latestBlock : await this.getBlock(blockHash);
+    if (block === null) return null;
+    return new Accounts(this.lookup, block.accountsHash).get(address);
+  }
+
+  /**
+   * Finds a transaction in the last `depth` blocks of the head's chain (default 64): its block,
+   * position and receipt; null when it is not there.
+   */
+  async getTransactionReceipt(txHash: Uint8Array, depth = 64): Promise<TransactionLocation | null> {
+    let hash = this.latestBlockHash;
+    for (let i = 0; i < depth && hash !== null; i++) {
+      const block = await this.getBlock(hash);
+      if (block === null) return null;
+      const ids = await hashListIds(this.lookup, block.transactionsHash, "transaction list");
+      const index = ids.findIndex((id) => idsEqual(id, txHash));
+      if (index >= 0) {
+        const receipts = await hashListIds(this.lookup, block.receiptsHash, "receipt list");
+        return { blockHash: hash, block, index, receipt: await Receipt.load(this.lookup, receipts[index]!) };
+      }
+      if (block.isGenesis) return null;
+      hash = block.previousBlockHash;
+    }
+    return null;
+  }
+
+  private rememberBlock(hash: Uint8Array, block: Block): void {
+    const k = idKey(hash);
+    if (this.blocks.has(k)) return;
+    if (this.blocks.size >= BLOCK_CACHE) this.blocks.delete(this.blocks.keys().next().value!);
+    this.blocks.set(k, block);
+  }
+
+  private async loadTransaction(hash: Uint8Array): Promise<Transaction> {
+    await this.prefetchObject(hash, 4);
+    return Transaction.load(this.lookup, hash);
+  }
+
+  /**
+   * Fetches a header chain of `count` items and its body chain with list requests (a round trip
+   * each), so decoding afterwards reads local atoms. Missing pieces are left to the decoder.
+   */
+  private async prefetchObject(id: Uint8Array, count: number, peer?: Peer): Promise<void> {
+    if (peer !== undefined && !this.store.hasLocal(id)) this.hintProvider(id, peer);
+    try {
+      await this.store.resolveList(id);
+      const header = await chainItems((h) => this.store.getLocal(h), id, count, "object");
+      const body = header[0]!.hash;
+      if (peer !== undefined && !this.store.hasLocal(body)) this.hintProvider(body, peer);
+      await this.store.resolveList(body);
+    } catch (err) {
+      if (
+        err instanceof MissingAtomError ||
+        err instanceof ConsensusDecodeError ||
+        err instanceof NotAListError
+      )
+        return;
+      throw err;
+    }
+  }
+
+  /** Points atom requests for `id` at `peer` first (it announced the object). */
+  private hintProvider(id: Uint8Array, peer: Peer): void {
+    if (!isIPv4(peer.address.host)) return;
+    this.relay.exchange.providers.set(id, {
+      publicKey: peer.publicKey,
+      host: peer.address.host,
+      port: peer.address.port,
+    });
+  }
+
+  // ---- TransactionSender ----
+
+  queueLocalTransaction(tx: Transaction): boolean {
+    return this.pool.submit(tx);
+  }
+
+  validatorPeers(): Peer[] {
+    const route = this.relay.validationRoute;
+    const out: Peer[] = [];
+    for (const key of route.keys()) {
+      const p = route.get(key);
+      if (p?.registered) out.push(p);
+    }
+    return out;
+  }
+
+  peersWithAddress(): Peer[] {
+    return [...this.relay.peers.values()];
+  }
+
+  requestRoute(peer: Peer, route: RouteId): void {
+    this.relay.requestRoute(peer, route);
+  }
+
+  sendTransactionHash(peer: Peer, hash: Uint8Array): boolean {
+    return this.relay.sendTransaction(peer, hash);
+  }
+
+  /** Throws NodeNotConnectedError unless connected. */
+  assertConnected(): void {
+    if (!this.connected) throw new NodeNotConnectedError();
+  }
+}
