@@ -25,6 +25,8 @@ export interface RankOptions {
   latencyMs: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   /** Keep at most this many (default: all). */
   limit?: number;
+  /** Keep loopback candidates (local test networks); they are excluded by default, as the seed says. */
+  allowLoopback?: boolean;
 }
 
 export interface RankedCandidate<T extends Candidate = Candidate> {
@@ -74,7 +76,8 @@ export function rankCandidates<T extends Candidate>(
   const reachable: { node: T; endpoint: string; latencyMs: number }[] = [];
   const seen = new Set<string>();
   for (const node of nodes) {
-    if (typeof node.address !== "string" || isLoopback(node.address) || isUnspecified(node.address)) continue;
+    if (typeof node.address !== "string" || isUnspecified(node.address)) continue;
+    if (isLoopback(node.address) && !options.allowLoopback) continue;
     const address = normalizeIp(node.address);
     if (address === undefined || selfHosts.has(address)) continue;
     if (!Number.isInteger(node.port) || node.port < 1 || node.port > 65535) continue;

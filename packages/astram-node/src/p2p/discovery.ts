@@ -1,6 +1,7 @@
 import { connect } from "node:net";
+import { rankCandidates } from "astram-dns";
 import type { Logger } from "pino";
-import { type Endpoint, isLoopback, normalizeIp } from "./addresses.js";
+import { type Endpoint, formatEndpoint, isLoopback, normalizeIp } from "./addresses.js";
 
 /** One entry of the discovery server's GET /nodes. */
 export interface DiscoveredNode {
@@ -17,6 +18,28 @@ export interface ScoredCandidate {
   readonly latencyMs: number;
 }
 
+/**
+ * Ranks discovered nodes with the seed's rule (0.3 height + 0.2 uptime + 0.5 latency), using the
+ * discovery package's implementation so server and node agree on one definition.
+ */
+export function scoreCandidates(
+  nodes: readonly (DiscoveredNode & { latencyMs: number })[],
+  opts: { allowLoopback?: boolean; self?: Iterable<string> } = {},
+): ScoredCandidate[] {
+  const latencyMs = new Map(
+    nodes.map((n) => [formatEndpoint({ host: normalizeIp(n.address), port: n.port }), n.latencyMs]),
+  );
+  return rankCandidates(nodes, {
+    selfAddresses: opts.self ?? [],
+    latencyMs,
+    allowLoopback: opts.allowLoopback ?? true,
+  }).map((r) => ({
+    endpoint: { host: normalizeIp(r.node.address), port: r.node.port },
+    score: r.score,
+    latencyMs: r.latencyMs,
+  }));
+}
+
 /** Milliseconds a TCP connect takes, or undefined when it fails within `timeoutMs`. */
 export function probeLatency(e: Endpoint, timeoutMs = 3000): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -30,32 +53,6 @@ export function probeLatency(e: Endpoint, timeoutMs = 3000): Promise<number | un
     socket.once("connect", () => done(Date.now() - start));
     socket.once("error", () => done(undefined));
   });
-}
-
-/**
- * The seed's candidate score: 0.3 height + 0.2 uptime + 0.5 latency, each in [0, 1]:
- * height / max height, min(uptime hours, 168) / 168, and 1 - (latency - min) / (max - min)
- * (1 when all latencies are equal). Localhost and our own addresses are excluded by the caller.
- */
-export function scoreCandidates(
-  nodes: readonly (DiscoveredNode & { latencyMs: number })[],
-): ScoredCandidate[] {
-  if (nodes.length === 0) return [];
-  const maxH = Math.max(1, ...nodes.map((n) => n.height));
-  const minL = Math.min(...nodes.map((n) => n.latencyMs));
-  const maxL = Math.max(...nodes.map((n) => n.latencyMs));
-  return nodes
-    .map((n) => {
-      const height = n.height / maxH;
-      const uptime = Math.min(Math.max(n.uptime_hours, 0), 168) / 168;
-      const latency = maxL > minL ? 1 - (n.latencyMs - minL) / (maxL - minL) : 1;
-      return {
-        endpoint: { host: normalizeIp(n.address), port: n.port },
-        score: 0.3 * height + 0.2 * uptime + 0.5 * latency,
-        latencyMs: n.latencyMs,
-      };
-    })
-    .sort((a, b) => b.score - a.score);
 }
 
 /** Registration with, and candidates from, an astram-dns discovery server. */
@@ -118,6 +115,6 @@ export class DiscoveryClient {
       const latencyMs = await probeLatency({ host: normalizeIp(n.address), port: n.port });
       if (latencyMs !== undefined) probed.push({ ...n, latencyMs });
     }
-    return scoreCandidates(probed).slice(0, want);
+    return scoreCandidates(probed, { allowLoopback: this.allowLoopback }).slice(0, want);
   }
 }
