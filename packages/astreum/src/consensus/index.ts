@@ -50,6 +50,11 @@ export {
 export { TransactionPool } from "./transaction-pool.js";
 export { TreasuryRecord } from "./treasury-record.js";
 export { type Head, ValidationWorker, type ValidatorHost } from "./validation-worker.js";
-export { currentValidator, type ScheduledValidator } from "./validator-schedule.js";
+export {
+  currentValidator,
+  drawValidators,
+  type ScheduledValidator,
+  type Staker,
+} from "./validator-schedule.js";
 export { VerificationWorker, type VerifierHost } from "./verification-worker.js";
 export { verifyBlockState, verifyGenesis, verifyHeader } from "./verify-block.js";

@@ -4,6 +4,8 @@
 // walk the stakers by address ascending until r falls under the running sum, then halve the
 // winner's stake (at least 1 stays), moving what it gives up from the treasury's balance to its
 // account. The last winner is scheduled; the mutated accounts are the next block's starting state.
+
+import { idKey } from "../storage/atom-id.js";
 import { TREASURY_ADDRESS } from "./account.js";
 import { Accounts } from "./accounts.js";
 import type { Block } from "./block.js";
@@ -27,7 +29,40 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/** The validator scheduled after `block` (whose hash is `blockHash`) at `targetTime` (default ts + 1). */
+export interface Staker {
+  address: Uint8Array;
+  stake: bigint;
+}
+
+/**
+ * The draw itself, over plain stakes: per slot, r = randrange(total positive stake), the staker
+ * (by address ascending) under whose running sum r falls wins and keeps max(1, stake / 2). Returns
+ * the winner of each slot; `stakers` is updated in place.
+ */
+export function drawValidators(rng: MersenneTwister, stakers: Staker[], slots: number): Uint8Array[] {
+  stakers.sort((a, b) => compareBytes(a.address, b.address));
+  const winners: Uint8Array[] = [];
+  for (let s = 0; s < slots; s++) {
+    const candidates = stakers.filter((c) => c.stake > 0n);
+    const total = candidates.reduce((sum, c) => sum + c.stake, 0n);
+    if (total <= 0n) throw new NoStakeError();
+    const r = rng.randbelow(total);
+    let acc = 0n;
+    let pick = candidates[candidates.length - 1]!;
+    for (const c of candidates) {
+      acc += c.stake;
+      if (r < acc) {
+        pick = c;
+        break;
+      }
+    }
+    pick.stake = pick.stake / 2n > 1n ? pick.stake / 2n : 1n;
+    winners.push(pick.address);
+  }
+  return winners;
+}
+
+/** The validator scheduled after `block` at `targetTime` (default: its timestamp + 1). */
 export async function currentValidator(
   lookup: AtomLookup,
   block: Block,
@@ -39,44 +74,28 @@ export async function currentValidator(
   const treasury = await accounts.get(TREASURY_ADDRESS);
   if (treasury === null) throw new NoStakeError();
   const stakeTrie = await accounts.dataTrie(TREASURY_ADDRESS);
-  const stakers: { address: Uint8Array; record: TreasuryRecord }[] = [];
-  for (const [address, recordId] of await stakeTrie.getAll())
-    stakers.push({ address, record: await TreasuryRecord.load(lookup, recordId) });
-  stakers.sort((a, b) => compareBytes(a.address, b.address));
-  const rng = MersenneTwister.fromBigEndian(block.hash());
-  const slots = Math.max(1, Math.ceil((target - ts) / SLOT_DURATION_SECONDS));
-  let winner: Uint8Array | null = null;
-  let changed = false;
-  for (let s = 0; s < slots; s++) {
-    const candidates = stakers.filter((c) => c.record.stakeBalance > 0n);
-    const total = candidates.reduce((sum, c) => sum + c.record.stakeBalance, 0n);
-    if (total <= 0n) throw new NoStakeError();
-    const r = rng.randbelow(total);
-    let acc = 0n;
-    let pick = candidates[candidates.length - 1]!;
-    for (const c of candidates) {
-      acc += c.record.stakeBalance;
-      if (r < acc) {
-        pick = c;
-        break;
-      }
-    }
-    winner = pick.address;
-    const old = pick.record.stakeBalance;
-    const kept = old / 2n > 1n ? old / 2n : 1n;
-    const returned = old - kept;
-    if (returned > 0n) {
-      pick.record = new TreasuryRecord(kept, pick.record.loansRoot, pick.record.totalInterestPaid);
-      await stakeTrie.put(pick.address, pick.record.id());
-      accounts.addAtoms(pick.record.atoms());
-      treasury.balance -= returned;
-      accounts.set(TREASURY_ADDRESS, treasury);
-      const v = await accounts.getOrCreate(pick.address);
-      v.balance += returned;
-      accounts.set(pick.address, v);
-      changed = true;
-    }
+  const records = new Map<string, { address: Uint8Array; record: TreasuryRecord }>();
+  const stakers: Staker[] = [];
+  for (const [address, recordId] of await stakeTrie.getAll()) {
+    const record = await TreasuryRecord.load(lookup, recordId);
+    records.set(idKey(address), { address, record });
+    stakers.push({ address, stake: record.stakeBalance });
   }
-  if (changed) accounts.set(TREASURY_ADDRESS, treasury);
-  return { validator: winner!, accounts, slots };
+  const slots = Math.max(1, Math.ceil((target - ts) / SLOT_DURATION_SECONDS));
+  const winners = drawValidators(MersenneTwister.fromBigEndian(block.hash()), stakers, slots);
+  // Apply the halvings: what each winner gave up moves from the treasury to its account.
+  for (const s of stakers) {
+    const held = records.get(idKey(s.address))!;
+    const returned = held.record.stakeBalance - s.stake;
+    if (returned <= 0n) continue;
+    const record = new TreasuryRecord(s.stake, held.record.loansRoot, held.record.totalInterestPaid);
+    await stakeTrie.put(s.address, record.id());
+    accounts.addAtoms(record.atoms());
+    treasury.balance -= returned;
+    const v = await accounts.getOrCreate(s.address);
+    v.balance += returned;
+    accounts.set(s.address, v);
+    accounts.set(TREASURY_ADDRESS, treasury);
+  }
+  return { validator: winners[winners.length - 1]!, accounts, slots };
 }
