@@ -21,13 +21,13 @@ import { VerificationWorker } from "./consensus/verification-worker.js";
 import { instanceId } from "./logging/instance-id.js";
 import { defaultLogDirectory } from "./logging/log-directory.js";
 import { NodeLogger } from "./logging/node-logger.js";
-import type { Expr } from "./machine/expr.js";
+import { type Expr, isAbsentHash } from "./machine/expr.js";
 import { NodeClosedError, NodeNotConnectedError } from "./node-errors.js";
 import type { Peer } from "./relay/peer.js";
 import { RelayNode } from "./relay/relay-node.js";
 import type { RouteId } from "./relay/route-messages.js";
 import type { AdvertisementInput, AtomAdvertisement } from "./storage/advertisements.js";
-import { idFromKey, idKey, idsEqual } from "./storage/atom-id.js";
+import { idFromKey, idKey, idsEqual, NIL_ID } from "./storage/atom-id.js";
 import { AtomStore, type FetchOptions } from "./storage/atom-store.js";
 import { NotAListError } from "./storage/errors.js";
 import type { AtomLookup } from "./storage/lists.js";
@@ -133,6 +133,13 @@ export class Node implements TransactionSender {
       chainId: c.chain_id,
       log: this.logger,
       load: (hash) => this.loadTransaction(hash),
+    });
+    this.relay.on("ping", (_peer, ping) => {
+      if (
+        ping.latestBlockHash !== null &&
+        (this.head === null || !idsEqual(ping.latestBlockHash, this.head.hash))
+      )
+        this.verification?.wake();
     });
     this.relay.on("transaction", (hash, peer) => {
       if (this.validationKey === null) return;
@@ -263,6 +270,7 @@ export class Node implements TransactionSender {
       rejection: (hash) => this.rejectedBlocks.get(idKey(hash)),
       reject: (hash, reason) => this.rejectedBlocks.set(idKey(hash), reason),
       storeAtoms: (atoms) => this.storeAtoms(atoms),
+      prepare: (block, peer) => this.prefetchTransactions(block, peer),
       adopt: (head, how) => {
         this.setHead(head, how);
         this.validation?.resetSpacing();
@@ -471,6 +479,26 @@ export class Node implements TransactionSender {
       const body = header[0]!.hash;
       if (peer !== undefined && !this.store.hasLocal(body)) this.hintProvider(body, peer);
       await this.store.resolveList(body);
+    } catch (err) {
+      if (
+        err instanceof MissingAtomError ||
+        err instanceof ConsensusDecodeError ||
+        err instanceof NotAListError
+      )
+        return;
+      throw err;
+    }
+  }
+
+  /** Fetches a block's transaction list and transactions (from `peer` first) before re-execution. */
+  private async prefetchTransactions(block: Block, peer?: Peer): Promise<void> {
+    const list = block.transactionsHash;
+    if (isAbsentHash(list) || idsEqual(list, NIL_ID)) return;
+    if (peer !== undefined && !this.store.hasLocal(list)) this.hintProvider(list, peer);
+    try {
+      await this.store.resolveList(list);
+      const ids = await hashListIds((h) => this.store.getLocal(h), list, "transaction list");
+      await Promise.all(ids.map((id) => this.prefetchObject(id, 4, peer)));
     } catch (err) {
       if (
         err instanceof MissingAtomError ||

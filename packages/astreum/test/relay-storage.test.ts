@@ -106,6 +106,19 @@ describe("fetching through the network", () => {
     expect(b.store.hasLocal(e.hash())).toBe(false);
   });
 
+  it("a closest peer that never answers does not stall a fetch: the re-request goes to the next peer", async () => {
+    const [a, b] = await connectedPair({}, {}, quick(50));
+    const silent = await startNode({ additional_seeds: [`127.0.0.1:${b.port}`] });
+    await waitFor("B knows the silent peer", () => b.relay.getPeer(silent.relay.publicKey));
+    // The silent peer drops every object request.
+    silent.relay.exchange.onRequest = () => {};
+    const e = closerTo(silent, a, small);
+    await a.store.put(e);
+    const got = await b.store.get(e.hash());
+    expect(exprEquals(got!, e)).toBe(true);
+    expect(a.relay.exchange.stats.served).toBe(1);
+  });
+
   it("a list larger than one datagram arrives over several list requests", async () => {
     const [a, b] = await connectedPair();
     const items = Array.from({ length: 400 }, (_, i) => new BytesExpr(new Uint8Array(300).fill(i % 251)));

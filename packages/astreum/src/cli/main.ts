@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { Machine, type MachineOptions } from "../machine/index.js";
 import { formatActorFailure, formatError, formatStack } from "./format.js";
+import { registerNodeCommands } from "./node-commands.js";
 import { addMachineOptions, type MachineFlags, machineOptions } from "./options.js";
 import { startRepl } from "./repl.js";
 
@@ -23,8 +24,8 @@ function execute(source: string, options: MachineOptions, file?: string): void {
 const program = new Command()
   .name("astreum")
   .description(
-    "Astreum stack machine. Programs are postfix S-expressions: (1 2 +) leaves [3].\n" +
-      "The final stack prints bottom first, in source notation.",
+    "Astreum: the stack machine (run, eval, repl) and the node (node, keygen, tx send).\n" +
+      "Programs are postfix S-expressions: (1 2 +) leaves [3]; the final stack prints bottom first.",
   )
   .showHelpAfterError();
 
@@ -65,5 +66,7 @@ addMachineOptions(
     ...(flags.historyFile === undefined ? {} : { historyFile: flags.historyFile }),
   });
 });
+
+registerNodeCommands(program);
 
 await program.parseAsync();

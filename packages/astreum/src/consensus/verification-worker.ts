@@ -7,6 +7,7 @@
 // `verification_max_future_skew` ahead, the highest is adopted if it is higher than the current
 // head (equal heights: the lexicographically smaller hash among candidates). With a default seed
 // configured, the node trusts the default seed's head instead (no re-execution, no age window).
+// A round also runs soon after a peer announces a head this node does not have.
 
 import type { Logger } from "../logger.js";
 import type { Expr } from "../machine/expr.js";
@@ -38,18 +39,24 @@ export interface VerifierHost {
   markVerified(hash: Uint8Array): void;
   rejection(hash: Uint8Array): string | undefined;
   reject(hash: Uint8Array, reason: string): void;
+  /** Fetches what re-executing `block` reads (its transactions), preferably from `peer`. */
+  prepare?(block: Block, peer?: Peer): Promise<void>;
   /** Stores atoms computed by re-execution. */
   storeAtoms(atoms: readonly Expr[]): Promise<void>;
   adopt(head: Head, how: "verified" | "trusted"): void;
   now?(): number;
 }
 
+/** Shortest pause between two rounds (ms), however often peers announce heads. */
+const MIN_ROUND_GAP_MS = 100;
 /** Longest walk back from a reported head in one round. */
 const MAX_WALK = 100_000;
 
 export class VerificationWorker {
   private controller: AbortController | null = null;
   private loop: Promise<void> | null = null;
+  private waker: AbortController | null = null;
+  private wakeRequested = false;
   readonly stats = { rounds: 0, verified: 0, rejected: 0, adopted: 0 };
 
   constructor(private readonly host: VerifierHost) {}
@@ -74,14 +81,31 @@ export class VerificationWorker {
     this.controller = null;
   }
 
+  /**
+   * Runs the next round soon (a peer announced a new head) instead of at the end of the interval;
+   * rounds stay at least MIN_ROUND_GAP_MS apart.
+   */
+  wake(): void {
+    this.wakeRequested = true;
+    this.waker?.abort();
+  }
+
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      this.wakeRequested = false;
       try {
         await this.round(signal);
       } catch (err) {
         this.host.log.error(`verification: ${(err as Error).message}`);
       }
-      await sleep(this.host.intervalSeconds * 1000, signal);
+      await sleep(MIN_ROUND_GAP_MS, signal);
+      if (this.wakeRequested) continue;
+      this.waker = new AbortController();
+      await sleep(
+        this.host.intervalSeconds * 1000 - MIN_ROUND_GAP_MS,
+        AbortSignal.any([signal, this.waker.signal]),
+      );
+      this.waker = null;
     }
   }
 
@@ -174,6 +198,7 @@ export class VerificationWorker {
               ? path[i + 1]!.block
               : await this.host.getBlock(block.previousBlockHash, peer);
           verifyHeader(block, parent, this.host.chainId);
+          await this.host.prepare?.(block, peer);
           await this.host.storeAtoms(await verifyBlockState(this.host.lookup, block, parent!));
         }
         this.host.markVerified(bh);

@@ -63,7 +63,11 @@ export class CsvLogFile {
     mkdirSync(this.directory, { recursive: true });
     const legacy = join(this.directory, "node.log");
     if (existsSync(legacy)) unlinkSync(legacy);
-    this.open();
+    try {
+      this.open();
+    } catch (err) {
+      this.fail(err as NodeJS.ErrnoException);
+    }
     process.on("exit", this.onExit);
   }
 

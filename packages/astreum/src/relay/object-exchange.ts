@@ -46,8 +46,8 @@ export interface ExchangeHost {
   storageRequestPrice(): number;
   /** Our own contact (relay key, IPv4, port), or null when we have no IPv4 address to give. */
   ownContact(): ProviderContact | null;
-  /** The registered peer closest to `id` by XOR, other than `exclude`. */
-  closestPeer(id: Uint8Array, exclude?: Peer): Peer | null;
+  /** The registered peer closest to `id` by XOR, other than `exclude` (a peer, or a set of peer keys). */
+  closestPeer(id: Uint8Array, exclude?: Peer | ReadonlySet<string>): Peer | null;
   /** A peer's contact (null without an IPv4 address). */
   contactOf(peer: Peer): ProviderContact | null;
   /** A peer to reach a contact: the registered one with its key, or a transient one at its address. */
@@ -110,7 +110,12 @@ export class ObjectExchange {
 
   // ---- fetching ----
 
-  /** Sends OBJECT_GET to the indexed provider, else to the closest peer. True when sent. */
+  /**
+   * Sends OBJECT_GET to the indexed provider, else to the closest peer. A repeated request for the
+   * same id (the store re-requests every atom_fetch_interval) goes to the closest peer not asked
+   * yet, so one silent peer cannot stall a fetch; once every peer was asked, the round starts over.
+   * True when sent.
+   */
   requestAtom(id: Uint8Array, type: PayloadType): boolean {
     const key = idKey(id);
     let p = this.pending.get(key);
@@ -128,18 +133,26 @@ export class ObjectExchange {
       payloadType: p.type,
       data: new Uint8Array(0),
     });
-    const provider = this.providers.get(id);
-    if (provider !== null && !idsEqual(provider.publicKey, this.host.publicKey)) {
-      const peer = this.host.peerForContact(provider);
+    for (let round = 0; round < 2; round++) {
+      const provider = this.providers.get(id);
+      if (
+        provider !== null &&
+        !idsEqual(provider.publicKey, this.host.publicKey) &&
+        !p.tried.has(idKey(provider.publicKey))
+      ) {
+        const peer = this.host.peerForContact(provider);
+        if (peer !== null && this.host.sendTopic(peer, Topic.OBJECT_REQUEST, get)) {
+          p.tried.add(peer.key);
+          return true;
+        }
+      }
+      const peer = this.host.closestPeer(id, p.tried);
       if (peer !== null && this.host.sendTopic(peer, Topic.OBJECT_REQUEST, get)) {
         p.tried.add(peer.key);
         return true;
       }
-    }
-    const peer = this.host.closestPeer(id);
-    if (peer !== null && this.host.sendTopic(peer, Topic.OBJECT_REQUEST, get)) {
-      p.tried.add(peer.key);
-      return true;
+      if (p.tried.size === 0) break;
+      p.tried.clear();
     }
     if (created) this.pending.delete(key);
     return false;

@@ -163,7 +163,8 @@ export class RelayNode implements AtomNetwork {
   private readonly newPeers = new TokenBucket(NEW_PEER_RATE, NEW_PEER_RATE);
   private readonly newTransients = new TokenBucket(NEW_TRANSIENT_RATE, NEW_TRANSIENT_RATE);
   private readonly routeRequests = new Map<string, number>();
-  private readonly defaultSeedIps = new Set<string>();
+  /** host|port of the resolved default seed (a peer there is the default seed). */
+  private readonly defaultSeedAddresses = new Set<string>();
   private incoming: Socket | null = null;
   private outgoing: Socket | null = null;
   private port = 0;
@@ -613,7 +614,7 @@ export class RelayNode implements AtomNetwork {
     }
     peer.address = address;
     peer.lastSeen = Date.now();
-    peer.isDefaultSeed = this.defaultSeedIps.has(address.host);
+    peer.isDefaultSeed = this.defaultSeedAddresses.has(addressKey(address));
     this.stats.accepted++;
     if (this.route.add(peer.publicKey, peer)) {
       peer.registered = true;
@@ -818,7 +819,8 @@ export class RelayNode implements AtomNetwork {
       }
       const host = await this.resolve(a.host);
       if (host === null || !this.connected) continue;
-      if (i === 0 && this.defaultSeed !== null) this.defaultSeedIps.add(host);
+      if (i === 0 && this.defaultSeed !== null)
+        this.defaultSeedAddresses.add(addressKey({ host, port: a.port }));
       this.sendHandshake({ host, port: a.port });
     }
   }
@@ -852,11 +854,14 @@ export class RelayNode implements AtomNetwork {
     }
   }
 
-  private closestPeer(id: Uint8Array, exclude?: Peer): Peer | null {
-    const best = this.route.closest(
-      id,
-      (key, p) => p !== undefined && (exclude === undefined || !idsEqual(key, exclude.publicKey)),
-    );
+  private closestPeer(id: Uint8Array, exclude?: Peer | ReadonlySet<string>): Peer | null {
+    const skip =
+      exclude === undefined
+        ? null
+        : exclude instanceof Peer
+          ? (key: Uint8Array) => idsEqual(key, exclude.publicKey)
+          : (key: Uint8Array) => exclude.has(idKey(key));
+    const best = this.route.closest(id, (key, p) => p !== undefined && (skip === null || !skip(key)));
     return best?.value ?? null;
   }
 

@@ -62,6 +62,7 @@ export async function resolveList(root: Expr | Uint8Array, lookup: AtomLookup): 
     out.atoms.push(link);
     if (link.isNil) break;
     if (link.head !== null) out.items.push(link.head);
+    else if (link.headHash !== null && idsEqual(link.headHash, NIL_ID)) out.items.push(NIL);
     else if (link.headHash !== null) {
       const head = await lookup(link.headHash);
       if (head === null) out.missing.push(link.headHash);
