@@ -1,0 +1,206 @@
+import {
+  type Block,
+  type BlockHeader,
+  blockHeaderHash,
+  bytesToHex,
+  hexToBytes,
+  InventoryType,
+  VerifyError,
+} from "astram-core";
+import type { AcceptResult } from "../chain/chainstate.js";
+import type { AstramNode } from "../node.js";
+import { BlockDownloader } from "./block-downloader.js";
+import type { P2pContext } from "./context.js";
+import { HeaderTree } from "./header-tree.js";
+import type { Peer } from "./peer.js";
+
+/** A view of node.chain resolved on each use (the chainstate is created when the node starts). */
+function lazyChain(node: AstramNode): AstramNode["chain"] {
+  return new Proxy({} as AstramNode["chain"], {
+    get: (_t, k) => {
+      const v = Reflect.get(node.chain, k, node.chain);
+      return typeof v === "function" ? v.bind(node.chain) : v;
+    },
+  });
+}
+
+/**
+ * Headers-first sync: GetHeaders with a locator of the best chain, each header validated before its
+ * block is requested, blocks fetched from several peers in parallel, stalled requests moved to other
+ * peers, missing parents of orphans fetched, progress logged; and the serving side of GetHeaders.
+ */
+export class ChainSync {
+  readonly headers: HeaderTree;
+  readonly downloader: BlockDownloader;
+  private lastProgressLog = 0;
+
+  constructor(private readonly ctx: P2pContext) {
+    const node = ctx.node;
+    this.headers = new HeaderTree(lazyChain(node), node.params, node.now);
+    this.downloader = new BlockDownloader(
+      ctx.limits,
+      (peer, hashes) =>
+        peer.send({ type: "GetData", objectType: InventoryType.Block, hashes: hashes.map(hexToBytes) }),
+      (hash) => node.chain.hasBlock(hash),
+    );
+  }
+
+  /** True while blocks are queued for download or a peer reports a longer chain. */
+  isSyncing(): boolean {
+    const ours = this.ctx.node.chain.height + 1;
+    return this.downloader.queued > 0 || this.ctx.ready().some((p) => p.height > ours);
+  }
+
+  /** A peer finished its handshake: catch up if it is ahead. */
+  onPeerReady(peer: Peer): void {
+    if (peer.height > this.ctx.node.chain.height + 1) this.requestHeaders(peer);
+  }
+
+  requestHeaders(peer: Peer): void {
+    const locator = this.ctx.node.chain.locator().map(hexToBytes);
+    peer.send({ type: "GetHeaders", locatorHashes: locator });
+  }
+
+  /** Answers GetHeaders from the first locator hash on our best chain (genesis when none). */
+  serveHeaders(peer: Peer, locator: readonly Uint8Array[], stop: Uint8Array | undefined): void {
+    if (locator.length > 500) {
+      this.ctx.misbehave(peer, 20, "oversized locator");
+      return;
+    }
+    const chain = this.ctx.node.chain;
+    let start = 0;
+    for (const raw of locator) {
+      const e = raw.length === 32 ? chain.getEntry(bytesToHex(raw)) : undefined;
+      if (e && chain.isOnBestChain(e)) {
+        start = e.height + 1;
+        break;
+      }
+    }
+    const stopHash = stop && stop.length === 32 ? bytesToHex(stop) : undefined;
+    const headers = [];
+    for (let h = start; h <= chain.height && headers.length < this.ctx.limits.maxHeadersPerMessage; h++) {
+      const e = chain.atHeight(h)!;
+      headers.push(e.header);
+      if (e.hash === stopHash) break;
+    }
+    peer.send({ type: "Headers", headers });
+  }
+
+  onHeaders(peer: Peer, headers: readonly BlockHeader[]): void {
+    const { limits } = this.ctx;
+    if (headers.length > limits.maxHeadersPerMessage) {
+      this.ctx.misbehave(peer, 50, "too many headers");
+      return;
+    }
+    if (headers.length === 0) return;
+    let fresh: string[];
+    try {
+      fresh = this.headers.add(headers);
+    } catch (e) {
+      if (!(e instanceof VerifyError)) throw e;
+      this.ctx.misbehave(peer, e.action.kind === "ban" ? e.action.score : 0, `invalid header: ${e.code}`);
+      return;
+    }
+    const last = headers[headers.length - 1]!;
+    peer.height = Math.max(peer.height, last.index + 1);
+    if (this.headers.height(headers[0]!.previousHash) === undefined) {
+      // The peer's headers do not connect to what we know: ask again from our locator.
+      this.requestHeaders(peer);
+      return;
+    }
+    for (const h of fresh) this.downloader.want(h, this.headers.height(h)!);
+    if (headers.length >= limits.maxHeadersPerMessage) {
+      peer.send({ type: "GetHeaders", locatorHashes: [hexToBytes(blockHeaderHash(last))] });
+    }
+    this.downloader.schedule(this.ctx.ready());
+    this.progress();
+  }
+
+  /** Requests announced blocks from the announcing peer. */
+  requestBlocks(peer: Peer, hashes: readonly Uint8Array[]): void {
+    for (const raw of hashes) this.downloader.markRequested(bytesToHex(raw), peer);
+    peer.send({ type: "GetData", objectType: InventoryType.Block, hashes: [...hashes] });
+  }
+
+  /** A block arrived from a peer (requested or not). */
+  onBlock(peer: Peer, block: Block): void {
+    const { node, limits } = this.ctx;
+    const requested = this.downloader.received(block.hash, peer);
+    if (!requested && !node.chain.hasBlock(block.hash)) {
+      const count = peer.announcements.add(1);
+      if (count > limits.blockAnnouncementsPerMinute) {
+        if (count > 3 * limits.blockAnnouncementsPerMinute) {
+          this.ctx.misbehave(peer, 20, `${count} unsolicited blocks in a minute`);
+        }
+        return;
+      }
+    }
+    peer.knownInventory.add(block.hash);
+    let result: AcceptResult;
+    try {
+      result = node.submitBlock(block, { peer: peer.id });
+    } catch (e) {
+      if (!(e instanceof VerifyError)) throw e;
+      this.ctx.log.warn(
+        { peer: peer.id, hash: block.hash, code: e.code, reason: e.reason },
+        "invalid block from peer",
+      );
+      if (e.action.kind === "ban") this.ctx.misbehave(peer, e.action.score, `invalid block: ${e.code}`);
+      return;
+    }
+    if (result.status === "orphan") {
+      // Its header stays pending until it connects (an evicted orphan is fetched again); ask for
+      // the headers that connect it unless they are already being downloaded.
+      if (!this.headers.has(block.hash)) this.requestHeaders(peer);
+    } else {
+      this.headers.remove(block.hash);
+    }
+    peer.height = Math.max(peer.height, block.header.index + 1);
+    this.downloader.schedule(this.ctx.ready());
+    this.progress();
+  }
+
+  peerGone(peer: Peer): void {
+    this.downloader.peerGone(peer);
+  }
+
+  /** Every second: re-want headers whose blocks went missing, move stalled requests, drop stallers. */
+  maintain(): void {
+    const { node, limits } = this.ctx;
+    if (this.downloader.queued < limits.blocksInFlightPerPeer * 4 && this.headers.size > 0) {
+      for (const { hash, height } of this.headers.wanted(node.chain)) {
+        if (!node.chain.hasBlock(hash) && !this.downloader.isInFlight(hash))
+          this.downloader.want(hash, height);
+      }
+    }
+    this.downloader.checkTimeouts(this.ctx.ready(), (peer) => {
+      peer.stalls++;
+      if (peer.stalls >= limits.maxStalls) peer.close("stalled during block download");
+    });
+  }
+
+  /** Every 15 s: ask every peer for headers past our tip. */
+  periodic(): void {
+    for (const p of this.ctx.ready()) this.requestHeaders(p);
+  }
+
+  private progress(): void {
+    const peers = this.ctx.ready();
+    const target = Math.max(0, ...peers.map((p) => p.height - 1));
+    const height = this.ctx.node.chain.height;
+    if (target <= height) return;
+    const now = Date.now();
+    if (now - this.lastProgressLog < 2000) return;
+    this.lastProgressLog = now;
+    this.ctx.log.info(
+      {
+        height,
+        target,
+        percent: Math.floor((height / Math.max(target, 1)) * 100),
+        peers: peers.length,
+        queued: this.downloader.queued,
+      },
+      `syncing: block ${height} of ${target}`,
+    );
+  }
+}
