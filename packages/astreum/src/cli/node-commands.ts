@@ -49,8 +49,10 @@ function printEvent(json: boolean, event: Record<string, unknown>, text: string)
 
 function fail(err: unknown): void {
   const code = (err as { code?: unknown }).code;
-  const prefix = typeof code === "string" && !code.startsWith("ERR_") ? `${code}: ` : "";
-  process.stderr.write(`error: ${prefix}${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  const prefix =
+    typeof code === "string" && !code.startsWith("ERR_") && !message.startsWith(code) ? `${code}: ` : "";
+  process.stderr.write(`error: ${prefix}${message}\n`);
   process.exitCode = 1;
 }
 
