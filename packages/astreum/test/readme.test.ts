@@ -1,6 +1,6 @@
-// The package README's examples run: the quickstart and the storage and relay examples (their
-// output must match the text block after each), every row of the operator table, and the CLI
-// transcript (against the built CLI).
+// The package README's examples run: the quickstart, node, consensus, storage and relay examples
+// (their output must match the text block after each), every row of the operator table, and the
+// CLI transcript (against the built CLI).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -31,7 +31,7 @@ describe("README", () => {
   });
 
   // Each ts block after a marker runs as a module; what it logs must equal the text block after it.
-  it.each(["quickstart", "storage", "relay"])(
+  it.each(["quickstart", "node", "consensus", "storage", "relay"])(
     "the %s example runs and prints what the README says",
     async (marker) => {
       const [code, expected] = blocksAfter(marker);
@@ -48,6 +48,7 @@ describe("README", () => {
       await import(/* @vite-ignore */ pathToFileURL(file).href);
       expect(`${lines.join("\n")}\n`).toBe(expected!.body);
     },
+    60_000,
   );
 
   it("every operator table example gives its stated result", () => {

@@ -67,6 +67,8 @@ export class Transaction {
   private sig: Uint8Array | null;
   private body: LinkExpr | null = null;
   private header: LinkExpr | null = null;
+  /** Memo of verifySignature (the fields are immutable; sign() resets it). */
+  private signatureOk: boolean | null = null;
 
   constructor(f: TransactionFields) {
     this.chainId = Number(f.chainId);
@@ -137,12 +139,14 @@ export class Transaction {
       throw new RangeError("the signing key does not belong to the transaction's sender");
     this.sig = sign(secretKey, this.bodyHash());
     this.header = null;
+    this.signatureOk = null;
     return this;
   }
 
-  /** True when the signature is the sender's Ed25519 signature of the body hash. */
+  /** True when the signature is the sender's Ed25519 signature of the body hash (checked once). */
   verifySignature(): boolean {
-    return this.sig !== null && verify(this.sender, this.bodyHash(), this.sig);
+    this.signatureOk ??= this.sig !== null && verify(this.sender, this.bodyHash(), this.sig);
+    return this.signatureOk;
   }
 
   /** Every atom of the transaction (what is stored and advertised). */
