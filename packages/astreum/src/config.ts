@@ -64,6 +64,8 @@ export interface NodeConfig {
   coldStorageFsync?: boolean;
   /** TypeScript-only: the log directory (default: the platform directory of the instance id). */
   loggingDirectory?: string;
+  /** TypeScript-only: where `verbose` mirrors records (default "stdout", as the seed says). */
+  loggingConsole?: "stdout" | "stderr";
 }
 
 /** The configuration after resolveConfig: every key present, derived entries added. */
@@ -305,6 +307,8 @@ export function resolveConfig<T extends NodeConfig>(
   out.verbose = truthy(c.verbose);
   if (c.loggingDirectory !== undefined && typeof c.loggingDirectory !== "string")
     throw new ConfigError("loggingDirectory", "expected a directory path");
+  if (c.loggingConsole !== undefined && c.loggingConsole !== "stdout" && c.loggingConsole !== "stderr")
+    throw new ConfigError("loggingConsole", 'expected "stdout" or "stderr"');
 
   // keys
   const relay = hexBytes32("relay_secret_key", c.relay_secret_key);

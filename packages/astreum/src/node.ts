@@ -23,6 +23,7 @@ import { defaultLogDirectory } from "./logging/log-directory.js";
 import { NodeLogger } from "./logging/node-logger.js";
 import { type Expr, isAbsentHash } from "./machine/expr.js";
 import { NodeClosedError, NodeNotConnectedError } from "./node-errors.js";
+import { ConfigError } from "./options.js";
 import type { Peer } from "./relay/peer.js";
 import { RelayNode } from "./relay/relay-node.js";
 import type { RouteId } from "./relay/route-messages.js";
@@ -84,6 +85,9 @@ export class Node implements TransactionSender {
       directory: c.loggingDirectory ?? defaultLogDirectory(instanceId()),
       retentionDays: c.logging_retention_days,
       verbose: c.verbose,
+      ...(c.loggingConsole === "stderr"
+        ? { stdout: (line: string) => process.stderr.write(`${line}\n`) }
+        : {}),
     });
     this.logger.info("Starting Astreum Node");
     this.logger.info(`Chain configured as: ${c.chain} (${c.chain_id})`);
@@ -282,14 +286,19 @@ export class Node implements TransactionSender {
 
   /**
    * Connects, prepares validator state (the key joins the validation route; pings say this node
-   * validates), creates a genesis block when there is no head and none is configured, and starts
-   * the validation worker, which produces blocks whenever this key is the scheduled validator.
-   * Without a default seed it also verifies peers' chains. Idempotent (a new key replaces the old).
+   * validates), starts the verification worker (which follows peers' heads, or trusts the default
+   * seed's), creates a genesis block when there is no head and none is configured, and starts the
+   * validation worker, which produces blocks whenever this key is the scheduled validator.
+   * Without an argument the config's `validation_secret_key` is used. Idempotent (a new key
+   * replaces the old).
    */
-  async validate(secretKey: SecretKeyInput): Promise<void> {
-    const secret = secretKeyBytes(secretKey);
+  async validate(secretKey?: SecretKeyInput): Promise<void> {
+    const given = secretKey ?? this.config.validation_secret_key;
+    if (given === null || given === undefined)
+      throw new ConfigError("validation_secret_key", "validate() needs a key (argument or config)");
+    const secret = secretKeyBytes(given);
     await this.connect();
-    if (this.config.default_seed === null) await this.verify();
+    await this.verify();
     this.validationKey = Uint8Array.from(secret);
     this.relay.setValidationKey(this.validationKey);
     this.relay.isValidator = true;

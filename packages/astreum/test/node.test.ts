@@ -208,6 +208,31 @@ describe("lifecycle", () => {
   });
 });
 
+describe("validation keys and trust", () => {
+  it("validate() without an argument uses validation_secret_key; without any key it is a ConfigError", async () => {
+    const k = generateKeyPair();
+    const node = makeNode({ validation_secret_key: hex(k.secretKey) });
+    expect(node.config.validation_public_key).toBe(hex(k.publicKey));
+    expect(hex(node.relay.validationPublicKey!)).toBe(hex(k.publicKey));
+    expect(node.relay.isValidator).toBe(false); // the key alone joins the route; validate() produces
+    await node.validate();
+    expect(hex(node.latestBlock!.validatorPublicKey!)).toBe(hex(k.publicKey));
+    await expect(makeNode().validate()).rejects.toThrow(/validation_secret_key/);
+  });
+
+  it("with a default seed configured the node trusts the seed's head (no re-execution)", async () => {
+    const v = makeNode();
+    await v.validate(generateKeyPair().secretKey);
+    const client = makeNode({ default_seed: `127.0.0.1:${v.config.incoming_port}` });
+    const how: string[] = [];
+    client.on("head", (_h, _b, h) => how.push(h));
+    await client.verify();
+    await waitFor("trusted head", () => client.latestBlock !== null);
+    expect(how[0]).toBe("trusted");
+    expect(client.consensusStats.verification!.verified).toBe(0);
+  });
+});
+
 describe("storage API on the node", () => {
   it("advertisements, get_atom_list_from_storage, and Machine(node)", async () => {
     const node = makeNode();

@@ -65,14 +65,18 @@ export function registerNodeCommands(program: Command): void {
           `Config precedence: defaults < --config file < environment (${ENV_PREFIX}<KEY>, e.g. ` +
           `${ENV_PREFIX}INCOMING_PORT=0) < flags.`,
       )
-      .option("--validate <keyfile>", "validate with the Ed25519 secret key in KEYFILE (see keygen)")
+      .option(
+        "--validate <keyfile>",
+        "validate with the Ed25519 secret key in KEYFILE (see keygen); a validation_secret_key in the config also validates",
+      )
       .option("--json", "one JSON object per line on stdout (events: listening, head)"),
   ).action(async (flags: NodeFlags & { validate?: string; json?: boolean }) => {
     let node: Node;
     try {
       const key = flags.validate === undefined ? null : readKeyFile(flags.validate);
-      node = new Node(buildNodeConfig(flags));
       const json = flags.json === true;
+      // With --json, stdout carries the events: verbose log lines go to stderr.
+      node = new Node({ ...buildNodeConfig(flags), ...(json ? { loggingConsole: "stderr" as const } : {}) });
       node.on("head", (hash, block, how) =>
         printEvent(
           json,
@@ -80,8 +84,9 @@ export function registerNodeCommands(program: Command): void {
           `head ${block.height} ${hex(hash)} (${how})`,
         ),
       );
-      if (key === null) await node.verify();
-      else await node.validate(key);
+      if (key !== null) await node.validate(key);
+      else if (node.config.validation_secret_key !== null) await node.validate();
+      else await node.verify();
       const c = node.config;
       printEvent(
         json,
