@@ -5,13 +5,14 @@
 import { EventEmitter } from "node:events";
 import { isIPv4 } from "node:net";
 import { type NodeConfig, type ResolvedNodeConfig, resolveConfig } from "./config.js";
+import type { Account } from "./consensus/account.js";
+import { Accounts } from "./consensus/accounts.js";
 import { Block } from "./consensus/block.js";
 import type { BuiltBlock } from "./consensus/build-block.js";
 import { type SecretKeyInput, secretKeyBytes } from "./consensus/ed25519.js";
 import { ConsensusDecodeError, MissingAtomError } from "./consensus/errors.js";
 import { chainItems, hashListIds } from "./consensus/expr-chain.js";
 import { createGenesis } from "./consensus/genesis.js";
-import { type Account, Accounts } from "./consensus/index.js";
 import { Receipt } from "./consensus/receipt.js";
 import type { TransactionSender } from "./consensus/send-transaction.js";
 import { Transaction } from "./consensus/transaction.js";
@@ -22,7 +23,7 @@ import { instanceId } from "./logging/instance-id.js";
 import { defaultLogDirectory } from "./logging/log-directory.js";
 import { NodeLogger } from "./logging/node-logger.js";
 import { type Expr, isAbsentHash } from "./machine/expr.js";
-import { NodeClosedError, NodeNotConnectedError } from "./node-errors.js";
+import { NodeClosedError } from "./node-errors.js";
 import { ConfigError } from "./options.js";
 import type { Peer } from "./relay/peer.js";
 import { RelayNode } from "./relay/relay-node.js";
@@ -555,10 +556,5 @@ export class Node implements TransactionSender {
 
   sendTransactionHash(peer: Peer, hash: Uint8Array): boolean {
     return this.relay.sendTransaction(peer, hash);
-  }
-
-  /** Throws NodeNotConnectedError unless connected. */
-  assertConnected(): void {
-    if (!this.connected) throw new NodeNotConnectedError();
   }
 }
