@@ -4,11 +4,9 @@
 // / 64), halved because a nonce costs two compressions once the header's midstate is known.
 // Target: native >= 0.8 of the ceiling per core, and >= 1.8x from one thread to two.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { GpuSearch } from "../dist/mining/gpu-search.js";
 import { jsKernel } from "../dist/mining/js-kernel.js";
 import { fastestNativeImplementation, nativeImplementations } from "../dist/mining/native-kernel.js";
 import { measureKernel } from "./mining-measure.js";
@@ -59,33 +57,36 @@ async function threaded(kernel, implementation, threads) {
   return rates.reduce((a, b) => a + b, 0);
 }
 
-/** The WebGPU backend on whatever adapter opens here (Mesa llvmpipe on a machine without a GPU). */
+/**
+ * The WebGPU backend on whatever adapter opens here (Mesa llvmpipe on a machine without a GPU),
+ * measured in a child process: a driver that aborts must not take the other figures with it.
+ */
 async function gpuRow(rows, ref) {
-  process.env.EGL_PLATFORM ??= "surfaceless";
-  let gpu;
+  const script = fileURLToPath(new URL("./gpu-rate.js", import.meta.url));
+  const r = spawnSync(process.execPath, [script, String(MS)], {
+    encoding: "utf8",
+    env: { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? "surfaceless" },
+    timeout: 120_000,
+  });
+  const line = r.stdout.trim().split("\n").pop() ?? "";
+  let result;
   try {
-    gpu = await GpuSearch.open({ allowSoftware: true });
-  } catch (e) {
-    rows.push({ name: "WebGPU", value: 0, unit: "H/s", note: `no adapter: ${e.message}` });
+    result = JSON.parse(line);
+  } catch {
+    rows.push({
+      name: "WebGPU",
+      value: 0,
+      unit: "H/s",
+      note: `the GPU measurement crashed (${r.signal ?? `exit ${r.status}`})`,
+    });
     return;
   }
-  try {
-    const header = new Uint8Array(randomBytes(172));
-    await gpu.search({ header, difficulty: 64, startNonce: 0n, count: 1 << 20 }); // compile + warm up
-    const rate = await best(async () => {
-      const t = performance.now();
-      let hashes = 0;
-      while (performance.now() - t < MS) {
-        hashes += (await gpu.search({ header, difficulty: 64, startNonce: BigInt(hashes), count: 1 << 22 }))
-          .hashes;
-      }
-      return (hashes * 1000) / (performance.now() - t);
-    });
-    const note = gpu.info.software ? "software adapter: it runs on the CPU cores" : undefined;
-    rows.push({ name: `WebGPU (${gpu.info.adapter})`, value: rate, unit: "H/s", ref, note });
-  } finally {
-    gpu.close();
+  if (result.error) {
+    rows.push({ name: "WebGPU", value: 0, unit: "H/s", note: result.error });
+    return;
   }
+  const note = result.software ? "software adapter: it runs on the CPU cores" : undefined;
+  rows.push({ name: `WebGPU (${result.adapter})`, value: result.rate, unit: "H/s", ref, note });
 }
 
 export default async function () {
