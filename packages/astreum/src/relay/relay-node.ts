@@ -1,63 +1,41 @@
-// The relay service: UDP sockets, the incoming queue and its processor, handshakes, pings, routes,
-// peer eviction, bootstrap, and the storage protocol (object-exchange.ts) for an AtomStore.
-//
-// Incoming path (facts §3.5, §3.6): socket handler (size and PoW checks, enqueue) -> processor
-// (header, handshake or decrypt, replay check, dispatch by topic). Every failure on that path is a
-// counted drop (stats.dropped); nothing a datagram contains can throw out of the socket handler or
-// stop the processor. A known peer's address changes only when an authenticated message arrives
-// from the new address (the reference also moves it on unauthenticated bytes).
+// The relay service: options, lifecycle (sockets, workers), the public API the node and consensus
+// use, and the wiring of its parts: the incoming path (datagram-intake.ts), peer admission
+// (peer-admission.ts), routes (route-protocol.ts), the storage protocol for an AtomStore
+// (object-exchange.ts), bootstrap (bootstrap.ts) and the outgoing path (datagram-sender.ts).
+// Authenticated messages come back here to be dispatched by topic.
 
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { lookup } from "node:dns/promises";
-import { isIPv4, isIPv6 } from "node:net";
-import { performance } from "node:perf_hooks";
+import { createSocket, type Socket } from "node:dgram";
+import { isIPv4 } from "node:net";
 import { type Logger, silentLogger } from "../logger.js";
-import { ExprDecodeError } from "../machine/errors.js";
 import { boolOption, ConfigError, intOption, keyOption, numberOption, stringOption } from "../options.js";
 import { idKey, idsEqual } from "../storage/atom-id.js";
 import type { AtomNetwork, AtomStore } from "../storage/atom-store.js";
 import type { PayloadType } from "../storage/payload-type.js";
 import { queuePressure, StorageRequestPricing } from "../storage/pricing.js";
-import {
-  addressKey,
-  isIpLiteral,
-  normalizeHost,
-  type PeerAddress,
-  parseSeed,
-  sameAddress,
-  socketHost,
-} from "./address.js";
-import { openBody, sealBody } from "./cipher.js";
-import {
-  CHACHA_NONCE_BYTES,
-  DEFAULT_INCOMING_PORT,
-  DEFAULT_SEED,
-  MAX_UDP_PAYLOAD,
-  POW_NONCE_BYTES,
-  PUBLIC_KEY_BYTES,
-  Topic,
-} from "./constants.js";
-import { DecryptionError, MessageDecodeError, RelayNotStartedError } from "./errors.js";
+import { type PeerAddress, parseSeed } from "./address.js";
+import { Bootstrap } from "./bootstrap.js";
+import { sealBody } from "./cipher.js";
+import { DEFAULT_INCOMING_PORT, DEFAULT_SEED, MAX_UDP_PAYLOAD, POW_NONCE_BYTES, Topic } from "./constants.js";
+import { DatagramIntake } from "./datagram-intake.js";
+import { DatagramSender } from "./datagram-sender.js";
+import { resolveHost } from "./dns-lookup.js";
+import { MessageDecodeError, RelayNotStartedError } from "./errors.js";
 import { RelayEventEmitter, type RelayEvents } from "./events.js";
 import { IncomingQueue } from "./incoming-queue.js";
-import { ed25519PublicKey, type RelayKeyPair, relayKeyPair, sharedKey } from "./keys.js";
-import { decodeMessage, encodeMessage, type RelayMessage } from "./message.js";
+import { ed25519PublicKey, type RelayKeyPair, relayKeyPair } from "./keys.js";
+import { encodeMessage } from "./message.js";
 import { ObjectExchange } from "./object-exchange.js";
 import type { ProviderContact } from "./object-messages.js";
+import { discoverOwnIPv4 } from "./own-address.js";
 import { Peer } from "./peer.js";
+import { PeerAdmission } from "./peer-admission.js";
 import { decodePing, encodePing } from "./ping.js";
-import { addPow, addPowAsync, checkPow } from "./pow.js";
-import { KeyedRateLimit, TokenBucket } from "./rate-limit.js";
-import { ReplayGuard } from "./replay-guard.js";
+import { KeyedRateLimit } from "./rate-limit.js";
 import { Route } from "./route.js";
-import {
-  decodeRouteRequest,
-  decodeRouteResponse,
-  encodeRouteRequest,
-  encodeRouteResponse,
-  RouteId,
-} from "./route-messages.js";
+import { RouteId } from "./route-messages.js";
+import { RouteProtocol } from "./route-protocol.js";
 import { type DropReason, emptyStats, type RelayStats } from "./stats.js";
+import { bindSocket, closeSocket } from "./udp-sockets.js";
 
 /** Options named after the seed's config keys (defaults from the seed's table), plus TS-only ones. */
 export interface RelayNodeOptions {
@@ -107,20 +85,6 @@ export interface RelayNodeOptions {
   logger?: Logger;
 }
 
-/** PoW difficulties up to this are searched synchronously (≈ 2^12 hashes); higher ones in slices. */
-const SYNC_POW_DIFFICULTY = 12;
-/** A peer asking for more than this is not sent to (2^24 hashes per datagram is beyond reason). */
-const MAX_SEND_DIFFICULTY = 24;
-/** Slice of the processor before it yields to the socket (milliseconds). */
-const PROCESS_SLICE_MS = 8;
-const TRANSIENT_PEERS = 1024;
-/** Handshakes/s from new keys the node accepts (bursts up to this many too). */
-const NEW_PEER_RATE = 500;
-/** Unknown senders/s for which the node derives a shared key (an X25519 operation each). */
-const NEW_TRANSIENT_RATE = 2000;
-const MAX_ROUTE_RESPONSE_ADDRESSES = 64;
-const ROUTE_REQUEST_TTL_MS = 30_000;
-
 export class RelayNode implements AtomNetwork {
   /** The options object given to the constructor; `incoming_port` is rewritten with the bound port. */
   readonly options: RelayNodeOptions;
@@ -156,23 +120,18 @@ export class RelayNode implements AtomNetwork {
   private readonly events: RelayEventEmitter;
   private readonly queue: IncomingQueue;
   private readonly peersByKey = new Map<string, Peer>();
-  private readonly transient = new Map<string, Peer>();
-  private readonly replay = new ReplayGuard();
-  private readonly handshakeReplies = new KeyedRateLimit(1000);
+  /** Sends no authenticated message asked for (re-key and route handshakes): at most 1/s per key. */
   private readonly unpromptedSends = new KeyedRateLimit(1000);
-  private readonly newPeers = new TokenBucket(NEW_PEER_RATE, NEW_PEER_RATE);
-  private readonly newTransients = new TokenBucket(NEW_TRANSIENT_RATE, NEW_TRANSIENT_RATE);
-  private readonly routeRequests = new Map<string, number>();
-  /** host|port of the resolved default seed (a peer there is the default seed). */
-  private readonly defaultSeedAddresses = new Set<string>();
+  private readonly intake: DatagramIntake;
+  private readonly admission: PeerAdmission;
+  private readonly routes: RouteProtocol;
+  private readonly bootstrapper: Bootstrap;
+  private readonly sender: DatagramSender;
   private incoming: Socket | null = null;
-  private outgoing: Socket | null = null;
   private port = 0;
   private ownIPv4: string | null = null;
   private connected = false;
-  private processingScheduled = false;
   private timers: NodeJS.Timeout[] = [];
-  private lastBootstrap = 0;
   private unsubscribeAds: (() => void) | null = null;
   private starting: Promise<void> | null = null;
 
@@ -211,6 +170,59 @@ export class RelayNode implements AtomNetwork {
     this.queue = new IncomingQueue(queueLimit, queueTimeout * 1000);
     this.route = new Route<Peer>(this.publicKey);
     this.validators = new Route<Peer>(this.validationKey ?? this.publicKey);
+    this.sender = new DatagramSender(this.stats, this.log, this.maxDatagramSize, this.useIpv6);
+    const drop = (reason: DropReason): void => this.drop(reason);
+    const sendHandshake = (address: PeerAddress): boolean => this.sendHandshake(address);
+    this.bootstrapper = new Bootstrap({
+      defaultSeed: this.defaultSeed,
+      additionalSeeds: this.additionalSeeds,
+      bootstrapRetryMs: this.bootstrapRetryMs,
+      log: this.log,
+      isConnected: () => this.connected,
+      resolve: (host) => resolveHost(host, this.useIpv6, this.log),
+      sendHandshake,
+    });
+    this.admission = new PeerAdmission({
+      keys: this.keys,
+      publicKey: this.publicKey,
+      route: this.route,
+      peersByKey: this.peersByKey,
+      stats: this.stats,
+      log: this.log,
+      events: this.events,
+      isDefaultSeed: (address) => this.bootstrapper.isDefaultSeed(address),
+      sendHandshake,
+      sendPing: (peer, address) => this.sendPing(peer, address),
+      requestRoute: (peer) => this.requestRoute(peer),
+      drop,
+    });
+    this.routes = new RouteProtocol({
+      route: this.route,
+      validationRoute: () => this.validators,
+      peers: this.peersByKey,
+      useIpv6: this.useIpv6,
+      unpromptedSends: this.unpromptedSends,
+      isOwnAddress: (a) => this.isOwnAddress(a),
+      sendTopic: (peer, topic, content) => this.sendTopic(peer, topic, content),
+      sendHandshake,
+      drop,
+    });
+    this.intake = new DatagramIntake(
+      {
+        publicKey: this.publicKey,
+        maxDatagramSize: this.maxDatagramSize,
+        stats: this.stats,
+        log: this.log,
+        unpromptedSends: this.unpromptedSends,
+        isConnected: () => this.connected,
+        peerFor: (publicKey, address) => this.admission.peerFor(publicKey, address),
+        onHandshake: (m, address) => this.admission.onHandshake(m, address),
+        sendHandshake,
+        dispatch: (peer, topic, content) => this.dispatch(peer, topic, content),
+        drop,
+      },
+      this.queue,
+    );
     this.exchange = new ObjectExchange({
       publicKey: this.publicKey,
       store: this.store,
@@ -224,11 +236,11 @@ export class RelayNode implements AtomNetwork {
       closestPeer: (id, exclude) => this.closestPeer(id, exclude),
       contactOf: (peer) => contactOf(peer),
       peerForContact: (c) => {
-        const p = this.peerFor(c.publicKey, { host: c.host, port: c.port });
+        const p = this.admission.peerFor(c.publicKey, { host: c.host, port: c.port });
         return typeof p === "string" ? null : p;
       },
       sendTopic: (peer, topic, content) => this.sendTopic(peer, topic, content),
-      drop: (reason) => this.drop(reason),
+      drop,
     });
   }
 
@@ -300,23 +312,28 @@ export class RelayNode implements AtomNetwork {
     const incoming = createSocket({ type, ipv6Only: false, recvBufferSize: 4 << 20 });
     const outgoing = createSocket({ type, ipv6Only: false });
     try {
-      await bind(incoming, this.requestedPort, host);
-      await bind(outgoing, 0, host);
+      await bindSocket(incoming, this.requestedPort, host);
+      await bindSocket(outgoing, 0, host);
     } catch (err) {
       incoming.close();
       outgoing.close();
       throw err;
     }
-    incoming.on("message", (msg, rinfo) => this.onDatagram(msg, rinfo));
+    incoming.on("message", (msg, rinfo) => this.intake.onDatagram(msg, rinfo));
     incoming.on("error", (err) => this.log.warn(`relay incoming socket: ${err.message}`));
     outgoing.on("error", (err) => this.log.warn(`relay outgoing socket: ${err.message}`));
     outgoing.on("message", () => {}); // the outgoing socket is send-only
     this.incoming = incoming;
-    this.outgoing = outgoing;
+    this.sender.socket = outgoing;
     this.port = incoming.address().port;
     (this.options as { incoming_port?: number }).incoming_port = this.port;
     this.connected = true;
-    const own = await this.discoverOwnIPv4();
+    const own = await discoverOwnIPv4({
+      advertiseAddress: this.options.advertiseAddress,
+      bindAddress: this.options.bindAddress,
+      seeds: this.bootstrapper.seeds,
+      log: this.log,
+    });
     if (!this.connected) return; // stopped meanwhile
     this.ownIPv4 = own;
     this.store?.setNetwork(this);
@@ -345,20 +362,20 @@ export class RelayNode implements AtomNetwork {
     this.unsubscribeAds?.();
     this.unsubscribeAds = null;
     this.store?.setNetwork(null);
-    await Promise.all([closeSocket(this.incoming), closeSocket(this.outgoing)]);
+    await Promise.all([closeSocket(this.incoming), closeSocket(this.sender.socket)]);
     this.incoming = null;
-    this.outgoing = null;
+    this.sender.socket = null;
     this.queue.clear();
     for (const p of this.peersByKey.values()) {
       p.registered = false;
       this.events.emit("peerRemoved", p);
     }
     this.peersByKey.clear();
-    this.transient.clear();
+    this.admission.clear();
     this.route.clear();
     this.validators.clear();
     this.exchange.clear();
-    this.routeRequests.clear();
+    this.routes.clear();
     this.log.info("relay stopped");
   }
 
@@ -386,7 +403,7 @@ export class RelayNode implements AtomNetwork {
   async connectTo(address: string | PeerAddress): Promise<void> {
     this.assertConnected("connectTo");
     const a = typeof address === "string" ? parseSeed(address) : address;
-    const host = await this.resolve(a.host);
+    const host = await resolveHost(a.host, this.useIpv6, this.log);
     if (host !== null) this.sendHandshake({ host, port: a.port });
   }
 
@@ -404,8 +421,7 @@ export class RelayNode implements AtomNetwork {
 
   /** Asks a peer for the members of one of its routes (handshakes follow to each address). */
   requestRoute(peer: Peer, route: RouteId = RouteId.PEER): boolean {
-    this.routeRequests.set(peer.key, Date.now());
-    return this.sendTopic(peer, Topic.ROUTE_REQUEST, encodeRouteRequest(route));
+    return this.routes.request(peer, route);
   }
 
   // ---- atoms (AtomNetwork) ----
@@ -427,129 +443,7 @@ export class RelayNode implements AtomNetwork {
     return this.pricing.current;
   }
 
-  // ---- the incoming path ----
-
-  private onDatagram(datagram: Buffer, rinfo: RemoteInfo): void {
-    try {
-      const msg = new Uint8Array(datagram.buffer, datagram.byteOffset, datagram.length);
-      this.stats.received++;
-      this.stats.receivedBytes += msg.length;
-      if (msg.length > this.maxDatagramSize) {
-        this.drop("oversized");
-        return;
-      }
-      if (msg.length <= POW_NONCE_BYTES) {
-        this.drop("too_short");
-        return;
-      }
-      if (!checkPow(msg, this.queue.difficulty())) {
-        this.drop("pow");
-        return;
-      }
-      const from = { host: normalizeHost(rinfo.address), port: rinfo.port };
-      const r = this.queue.offer(msg.subarray(POW_NONCE_BYTES), from, msg.length);
-      if (r === "full") {
-        this.drop("queue_full");
-        return;
-      }
-      this.scheduleProcessing();
-    } catch (err) {
-      this.drop("internal");
-      this.log.error(`relay socket handler: ${(err as Error).message}`);
-    }
-  }
-
-  private scheduleProcessing(): void {
-    if (this.processingScheduled) return;
-    this.processingScheduled = true;
-    setImmediate(() => this.drain());
-  }
-
-  private drain(): void {
-    this.processingScheduled = false;
-    if (!this.connected) return;
-    const until = performance.now() + PROCESS_SLICE_MS;
-    for (let item = this.queue.take(); item !== null; item = this.queue.take()) {
-      this.stats.processed++;
-      try {
-        this.handleMessage(item.message, item.from);
-      } catch (err) {
-        this.drop("internal");
-        this.log.error(`relay processor: ${(err as Error).message}`);
-      } finally {
-        this.stats.dropped.queue_timeout += this.queue.release(item);
-      }
-      if (performance.now() > until) break;
-    }
-    if (this.queue.length > 0 || this.queue.waitingCount > 0) this.scheduleProcessing();
-  }
-
-  /** One message (without its PoW nonce) from `from` (the datagram's source address). */
-  private handleMessage(bytes: Uint8Array, from: PeerAddress): void {
-    let m: RelayMessage;
-    try {
-      m = decodeMessage(bytes);
-    } catch {
-      this.drop("header");
-      return;
-    }
-    if (m.incomingPort === null) {
-      this.log.warn(`dropping message from ${from.host}:${from.port}: missing incoming_port`);
-      this.drop("missing_port");
-      return;
-    }
-    if (idsEqual(m.senderPublicKey, this.publicKey)) {
-      this.drop("self");
-      return;
-    }
-    const address = { host: from.host, port: m.incomingPort };
-    if (m.handshake) {
-      this.handleHandshake(m, address);
-      return;
-    }
-
-    const peer = this.peerFor(m.senderPublicKey, address);
-    if (typeof peer === "string") {
-      this.drop(peer);
-      return;
-    }
-    let topic: number;
-    let content: Uint8Array;
-    try {
-      ({ topic, content } = openBody(peer.sharedKey, m.body));
-    } catch (err) {
-      if (!(err instanceof DecryptionError)) {
-        this.drop("body");
-        return;
-      }
-      this.drop("decrypt");
-      // Maybe the sender lost our shared state: offer a fresh handshake (at most 1/s per address).
-      if (this.unpromptedSends.allow(`rekey|${addressKey(address)}`)) this.sendHandshake(address);
-      return;
-    }
-    const nonce = Buffer.from(m.body.buffer, m.body.byteOffset, CHACHA_NONCE_BYTES).toString("latin1");
-    if (this.replay.seen(`${nonce}${peer.key.slice(0, 16)}`)) {
-      this.drop("replay");
-      return;
-    }
-    peer.lastSeen = Date.now();
-    peer.totalNetworkDownload += bytes.length + POW_NONCE_BYTES;
-    if (!sameAddress(peer.address, address)) {
-      if (peer.registered)
-        this.log.info(`peer ${peer.key.slice(0, 16)} moved to ${address.host}:${address.port}`);
-      peer.address = address;
-    }
-    this.stats.accepted++;
-    try {
-      this.dispatch(peer, topic, content);
-    } catch (err) {
-      if (err instanceof MessageDecodeError || err instanceof ExprDecodeError) {
-        this.drop("content");
-        return;
-      }
-      throw err;
-    }
-  }
+  // ---- authenticated messages, by topic ----
 
   private dispatch(peer: Peer, topic: number, content: Uint8Array): void {
     switch (topic) {
@@ -566,11 +460,11 @@ export class RelayNode implements AtomNetwork {
         return;
       }
       case Topic.ROUTE_REQUEST: {
-        this.handleRouteRequest(peer, content);
+        this.routes.onRequest(peer, content);
         return;
       }
       case Topic.ROUTE_RESPONSE: {
-        this.handleRouteResponse(peer, content);
+        this.routes.onResponse(peer, content);
         return;
       }
       case Topic.TRANSACTION:
@@ -587,47 +481,6 @@ export class RelayNode implements AtomNetwork {
     }
   }
 
-  private handleHandshake(m: RelayMessage, address: PeerAddress): void {
-    const key = idKey(m.senderPublicKey);
-    const known = this.peersByKey.get(key);
-    if (known !== undefined) {
-      // Unauthenticated: answer at the claimed address, but move the peer only on an
-      // authenticated message from there.
-      this.stats.accepted++;
-      if (!this.handshakeReplies.allow(key)) return;
-      this.sendHandshake(address);
-      this.sendPing(known, address);
-      return;
-    }
-    if (!this.newPeers.take()) {
-      this.drop("rate_limited");
-      return;
-    }
-    let peer = this.transient.get(key);
-    if (peer === undefined) {
-      try {
-        peer = new Peer(m.senderPublicKey, sharedKey(this.keys.privateKey, m.senderPublicKey), address);
-      } catch {
-        this.drop("bad_key");
-        return;
-      }
-    }
-    peer.address = address;
-    peer.lastSeen = Date.now();
-    peer.isDefaultSeed = this.defaultSeedAddresses.has(addressKey(address));
-    this.stats.accepted++;
-    if (this.route.add(peer.publicKey, peer)) {
-      peer.registered = true;
-      this.transient.delete(key);
-      this.peersByKey.set(key, peer);
-      this.log.info(`peer ${key.slice(0, 16)} joined from ${address.host}:${address.port}`);
-      this.events.emit("peer", peer);
-    } else this.rememberTransient(peer);
-    if (this.handshakeReplies.allow(key)) this.sendHandshake(address);
-    this.sendPing(peer, address);
-    if (peer.registered) this.requestRoute(peer);
-  }
-
   private handlePing(peer: Peer, content: Uint8Array): void {
     const ping = decodePing(content);
     peer.difficulty = ping.difficulty;
@@ -638,45 +491,6 @@ export class RelayNode implements AtomNetwork {
       else this.validators.remove(peer.publicKey);
     }
     this.events.emit("ping", peer, ping);
-  }
-
-  private handleRouteRequest(peer: Peer, content: Uint8Array): void {
-    const id = decodeRouteRequest(content);
-    const route = id === RouteId.PEER ? this.route : this.validators;
-    if (route === null) {
-      this.drop("content");
-      return;
-    }
-    const members = route.closestPerBucket(
-      peer.publicKey,
-      (key, p) => p?.registered === true && !idsEqual(key, peer.publicKey),
-    );
-    const family = isIPv4(peer.address.host) ? 4 : 6;
-    const body = encodeRouteResponse(
-      members.map((m) => m.value!.address),
-      family,
-    );
-    this.sendTopic(peer, Topic.ROUTE_RESPONSE, body);
-  }
-
-  private handleRouteResponse(peer: Peer, content: Uint8Array): void {
-    const asked = this.routeRequests.get(peer.key);
-    if (asked === undefined || Date.now() - asked > ROUTE_REQUEST_TTL_MS) {
-      this.drop("unsolicited");
-      return;
-    }
-    this.routeRequests.delete(peer.key);
-    const addresses = decodeRouteResponse(content, isIPv4(peer.address.host) ? 4 : 6);
-    const known = new Set([...this.peersByKey.values()].map((p) => addressKey(p.address)));
-    let n = 0;
-    for (const a of addresses) {
-      if (n >= MAX_ROUTE_RESPONSE_ADDRESSES) break;
-      if (known.has(addressKey(a)) || this.isOwnAddress(a)) continue;
-      if (!this.useIpv6 && !isIPv4(a.host)) continue;
-      if (!this.unpromptedSends.allow(`route|${addressKey(a)}`)) continue;
-      this.sendHandshake(a);
-      n++;
-    }
   }
 
   // ---- sending ----
@@ -690,7 +504,7 @@ export class RelayNode implements AtomNetwork {
       incomingPort: this.port,
       body: sealBody(peer.sharedKey, topic, content),
     });
-    if (!this.sendMessage(address, message, peer.difficulty)) return false;
+    if (!this.sender.send(address, message, peer.difficulty)) return false;
     peer.totalNetworkUpload += message.length + POW_NONCE_BYTES;
     return true;
   }
@@ -702,7 +516,7 @@ export class RelayNode implements AtomNetwork {
       incomingPort: this.port,
       body: new Uint8Array(0),
     });
-    return this.sendMessage(address, message, 1);
+    return this.sender.send(address, message, 1);
   }
 
   private sendPing(peer: Peer, address: PeerAddress): void {
@@ -712,45 +526,6 @@ export class RelayNode implements AtomNetwork {
       latestBlockHash: this.latestBlockHash,
     });
     if (this.sendTopic(peer, Topic.PING, ping, address)) peer.lastPingSent = Date.now();
-  }
-
-  private sendMessage(address: PeerAddress, message: Uint8Array, difficulty: number): boolean {
-    if (this.outgoing === null || message.length + POW_NONCE_BYTES > this.maxDatagramSize) {
-      this.stats.sendFailures++;
-      if (this.outgoing !== null)
-        this.log.warn(
-          `not sending a ${message.length + POW_NONCE_BYTES}-byte datagram (max ${this.maxDatagramSize})`,
-        );
-      return false;
-    }
-    if (difficulty > MAX_SEND_DIFFICULTY) {
-      this.stats.sendFailures++;
-      this.log.warn(`not sending to ${address.host}:${address.port}: it asks PoW difficulty ${difficulty}`);
-      return false;
-    }
-    if (difficulty <= SYNC_POW_DIFFICULTY) this.transmit(address, addPow(message, difficulty));
-    else
-      addPowAsync(message, difficulty).then(
-        (d) => this.transmit(address, d),
-        () => {
-          this.stats.sendFailures++;
-        },
-      );
-    return true;
-  }
-
-  private transmit(address: PeerAddress, datagram: Uint8Array): void {
-    const socket = this.outgoing;
-    if (socket === null) return;
-    try {
-      socket.send(datagram, address.port, socketHost(address.host, this.useIpv6), (err) => {
-        if (err) this.stats.sendFailures++;
-      });
-      this.stats.sent++;
-      this.stats.sentBytes += datagram.length;
-    } catch {
-      this.stats.sendFailures++;
-    }
   }
 
   // ---- workers ----
@@ -780,8 +555,8 @@ export class RelayNode implements AtomNetwork {
     }
     this.stats.dropped.queue_timeout += this.queue.admitWaiting();
     this.exchange.prune(now);
-    for (const [k, t] of this.routeRequests) if (now - t > ROUTE_REQUEST_TTL_MS) this.routeRequests.delete(k);
-    if (this.peersByKey.size === 0 && now - this.lastBootstrap >= this.bootstrapRetryMs)
+    this.routes.prune(now);
+    if (this.peersByKey.size === 0 && this.bootstrapper.retryDue(now))
       this.bootstrap().catch((err: unknown) => this.log.warn(`bootstrap: ${(err as Error).message}`));
   }
 
@@ -806,53 +581,10 @@ export class RelayNode implements AtomNetwork {
 
   /** Sends handshakes to default_seed and additional_seeds (invalid entries are logged and skipped). */
   async bootstrap(): Promise<void> {
-    if (!this.connected) return;
-    this.lastBootstrap = Date.now();
-    const seeds = [...(this.defaultSeed === null ? [] : [this.defaultSeed]), ...this.additionalSeeds];
-    for (const [i, text] of seeds.entries()) {
-      let a: PeerAddress;
-      try {
-        a = parseSeed(text);
-      } catch (err) {
-        this.log.warn(`skipping bootstrap address: ${(err as Error).message}`);
-        continue;
-      }
-      const host = await this.resolve(a.host);
-      if (host === null || !this.connected) continue;
-      if (i === 0 && this.defaultSeed !== null)
-        this.defaultSeedAddresses.add(addressKey({ host, port: a.port }));
-      this.sendHandshake({ host, port: a.port });
-    }
+    return this.bootstrapper.run();
   }
 
   // ---- helpers ----
-
-  /** The registered or transient peer with this key, or a new transient one; else why not. */
-  private peerFor(publicKey: Uint8Array, address: PeerAddress): Peer | "bad_key" | "rate_limited" {
-    const key = idKey(publicKey);
-    const known = this.peersByKey.get(key) ?? this.transient.get(key);
-    if (known !== undefined) return known;
-    if (publicKey.length !== PUBLIC_KEY_BYTES || idsEqual(publicKey, this.publicKey)) return "bad_key";
-    if (!this.newTransients.take()) return "rate_limited";
-    let shared: Uint8Array;
-    try {
-      shared = sharedKey(this.keys.privateKey, publicKey);
-    } catch {
-      return "bad_key";
-    }
-    const peer = new Peer(publicKey, shared, address);
-    this.rememberTransient(peer);
-    return peer;
-  }
-
-  private rememberTransient(peer: Peer): void {
-    this.transient.delete(peer.key);
-    this.transient.set(peer.key, peer);
-    if (this.transient.size > TRANSIENT_PEERS) {
-      const oldest = this.transient.keys().next().value;
-      if (oldest !== undefined) this.transient.delete(oldest);
-    }
-  }
 
   private closestPeer(id: Uint8Array, exclude?: Peer | ReadonlySet<string>): Peer | null {
     const skip =
@@ -878,45 +610,6 @@ export class RelayNode implements AtomNetwork {
     this.stats.dropped[reason]++;
   }
 
-  private async resolve(host: string): Promise<string | null> {
-    if (isIpLiteral(host)) return normalizeHost(host);
-    try {
-      const r = await withTimeout(lookup(host, { family: this.useIpv6 ? 0 : 4 }), 5000);
-      return normalizeHost(r.address);
-    } catch (err) {
-      this.log.warn(`cannot resolve ${host}: ${(err as Error).message}`);
-      return null;
-    }
-  }
-
-  /** The IPv4 address for provider contacts: configured, bound, or the route to the first seed. */
-  private async discoverOwnIPv4(): Promise<string | null> {
-    const configured = this.options.advertiseAddress;
-    if (configured !== undefined) {
-      if (isIPv4(configured)) return configured;
-      this.log.warn(`advertiseAddress ${configured} is not IPv4; provider contacts need one`);
-      return null;
-    }
-    const bound = this.options.bindAddress;
-    if (bound !== undefined && isIPv4(bound) && bound !== "0.0.0.0") return bound;
-    if (bound !== undefined && isIPv6(bound) && bound !== "::") return null; // IPv6 only: no IPv4 contact
-    const seeds = [...(this.defaultSeed === null ? [] : [this.defaultSeed]), ...this.additionalSeeds];
-    for (const text of seeds) {
-      try {
-        const a = parseSeed(text);
-        const host = isIpLiteral(a.host)
-          ? a.host
-          : (await withTimeout(lookup(a.host, { family: 4 }), 2000)).address;
-        if (!isIPv4(host)) continue;
-        const local = await localAddressToward(host, a.port);
-        if (local !== null) return local;
-      } catch {
-        // try the next seed
-      }
-    }
-    return "127.0.0.1";
-  }
-
   private assertConnected(what: string): void {
     if (!this.connected) throw new RelayNotStartedError(what);
   }
@@ -925,64 +618,4 @@ export class RelayNode implements AtomNetwork {
 function contactOf(peer: Peer): ProviderContact | null {
   if (!isIPv4(peer.address.host)) return null;
   return { publicKey: peer.publicKey, host: peer.address.host, port: peer.address.port };
-}
-
-function bind(socket: Socket, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    socket.once("error", onError);
-    socket.bind(port, host, () => {
-      socket.off("error", onError);
-      resolve();
-    });
-  });
-}
-
-function closeSocket(socket: Socket | null): Promise<void> {
-  if (socket === null) return Promise.resolve();
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve();
-    }
-  });
-}
-
-/** The local IPv4 address a UDP socket would send from toward host:port (no packet is sent). */
-function localAddressToward(host: string, port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const s = createSocket("udp4");
-    s.on("error", () => {
-      s.close();
-      resolve(null);
-    });
-    s.connect(port, host, () => {
-      try {
-        const a = s.address().address;
-        s.close();
-        resolve(a === "0.0.0.0" ? null : a);
-      } catch {
-        s.close();
-        resolve(null);
-      }
-    });
-  });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }
