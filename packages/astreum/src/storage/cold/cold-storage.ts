@@ -14,36 +14,22 @@
 // Concurrency. Level-0 writes run in parallel; a collation or merge waits for them and holds new
 // writes back until it is done. Reads never wait: a read that raced a collation or merge (the file
 // it looked at was just moved) looks again.
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  unlink,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Logger, silentLogger } from "../../logger.js";
 import { deserializeExpr } from "../../machine/atom.js";
 import type { Expr } from "../../machine/expr.js";
 import { idFromKey, idKey, idsEqual } from "../atom-id.js";
-import { IndexTable } from "./index-file.js";
 import {
   COLD_STORAGE_SCALES,
   type ColdStorageScale,
-  dataFileName,
-  indexFileName,
   isTempName,
   level0FileName,
   level0TempName,
   levelDir,
   parseLevel0FileName,
-  parseLevelFileName,
 } from "./layout.js";
+import { type LevelFile, loadLevelFiles, mergeItems, readAt, writeLevelFile } from "./level-files.js";
 
 export interface ColdStorageOptions {
   /** The cold storage directory (created with its level_0/ at open). */
@@ -71,22 +57,10 @@ export interface ColdStorageStats {
   corruptReads: number;
 }
 
-interface LevelFile {
-  level: number;
-  num: number;
-  table: IndexTable;
-  data: FileHandle;
-  dataBytes: number;
-  indexBytes: number;
-}
-
-const WRITE_CHUNK = 1 << 20;
 /** Level-0 atoms kept in memory for the next collation (at MB scale all of level 0 fits). */
 const LEVEL0_CACHE_BYTES = 64 << 20;
 /** Level-0 files read at once during start and collation. */
 const READ_CONCURRENCY = 64;
-/** Data files up to this size are read whole when merged. */
-const MERGE_READ_WHOLE = 64 << 20;
 
 export class ColdStorage {
   readonly path: string;
@@ -180,7 +154,9 @@ export class ColdStorage {
       } catch {
         break;
       }
-      this.levels[n] = await this.loadLevel(n, dir, names);
+      const files = await loadLevelFiles(n, dir, names, (file, why) => this.removeTorn(file, why), this.log);
+      for (const f of files) this.total += f.dataBytes + f.indexBytes;
+      this.levels[n] = files;
     }
     this.opened = true;
     this.log.info(
@@ -335,7 +311,8 @@ export class ColdStorage {
     }
     if (good.length > 0) {
       const num = this.nextNumber(1);
-      const written = await this.writeLevelFile(
+      const written = await writeLevelFile(
+        this.path,
         1,
         num,
         (async function* () {
@@ -356,24 +333,8 @@ export class ColdStorage {
   private async merge(n: number): Promise<void> {
     const files = this.levels[n]!;
     if (files.length === 0) return;
-    const best = new Map<string, { f: LevelFile; i: number }>();
-    for (const f of files)
-      for (let i = 0; i < f.table.count; i++) best.set(f.table.id(i).toString("hex"), { f, i });
-    const keys = [...best.keys()].sort();
-    const whole = new Map<LevelFile, Buffer>();
-    for (const f of files)
-      if (f.dataBytes <= MERGE_READ_WHOLE) whole.set(f, await readAll(f.data, f.dataBytes));
-    const items = async function* () {
-      for (const key of keys) {
-        const { f, i } = best.get(key)!;
-        const pos = f.table.positions[i]!;
-        const size = f.table.sizes[i]!;
-        const all = whole.get(f);
-        const bytes = all !== undefined ? all.subarray(pos, pos + size) : await readAt(f.data, pos, size);
-        if (bytes !== null && bytes.length === size) yield { id: f.table.id(i), bytes };
-      }
-    };
-    const written = await this.writeLevelFile(n + 1, this.nextNumber(n + 1), items());
+    const items = await mergeItems(files);
+    const written = await writeLevelFile(this.path, n + 1, this.nextNumber(n + 1), items);
     this.addLevelFile(written);
     this.levels[n] = [];
     this.generation++;
@@ -385,67 +346,6 @@ export class ColdStorage {
     for (const ent of await readdir(dir, { withFileTypes: true }))
       if (ent.isFile()) await unlink(join(dir, ent.name)).catch(() => {});
     this.stats.merges++;
-  }
-
-  /** Writes `<num>_data` and `<num>_index` in level `level` from items in ascending id order. */
-  private async writeLevelFile(
-    level: number,
-    num: number,
-    items: AsyncIterable<{ id: Uint8Array; bytes: Uint8Array }>,
-  ): Promise<LevelFile> {
-    const dir = levelDir(this.path, level);
-    await mkdir(dir, { recursive: true });
-    const dataPath = join(dir, dataFileName(num));
-    const indexPath = join(dir, indexFileName(num));
-    const dataTmp = `${dataPath}.tmp`;
-    const indexTmp = `${indexPath}.tmp`;
-    try {
-      const entries: { id: Uint8Array; position: number; size: number }[] = [];
-      let position = 0;
-      const dfh = await open(dataTmp, "w");
-      try {
-        let chunk: Uint8Array[] = [];
-        let chunkBytes = 0;
-        for await (const { id, bytes } of items) {
-          entries.push({ id, position, size: bytes.length });
-          position += bytes.length;
-          chunk.push(bytes);
-          chunkBytes += bytes.length;
-          if (chunkBytes >= WRITE_CHUNK) {
-            await writeParts(dfh, chunk);
-            chunk = [];
-            chunkBytes = 0;
-          }
-        }
-        await writeParts(dfh, chunk);
-        await dfh.sync();
-      } finally {
-        await dfh.close();
-      }
-      const index = IndexTable.encode(entries);
-      const ifh = await open(indexTmp, "w");
-      try {
-        await ifh.writeFile(index);
-        await ifh.sync();
-      } finally {
-        await ifh.close();
-      }
-      await rename(dataTmp, dataPath);
-      await rename(indexTmp, indexPath);
-      await syncDir(dir);
-      return {
-        level,
-        num,
-        table: IndexTable.decode(index),
-        data: await open(dataPath, "r"),
-        dataBytes: position,
-        indexBytes: index.length,
-      };
-    } catch (err) {
-      await rm(dataTmp, { force: true }).catch(() => {});
-      await rm(indexTmp, { force: true }).catch(() => {});
-      throw err;
-    }
   }
 
   private addLevelFile(f: LevelFile): void {
@@ -507,52 +407,6 @@ export class ColdStorage {
     return null;
   }
 
-  private async loadLevel(n: number, dir: string, names: string[]): Promise<LevelFile[]> {
-    const pairs = new Map<number, { index?: string; data?: string }>();
-    for (const name of names) {
-      if (isTempName(name)) {
-        await this.removeTorn(join(dir, name), "unfinished collation or merge");
-        continue;
-      }
-      const parsed = parseLevelFileName(name);
-      if (parsed === null) continue;
-      const pair = pairs.get(parsed.num) ?? {};
-      pair[parsed.kind] = name;
-      pairs.set(parsed.num, pair);
-    }
-    const files: LevelFile[] = [];
-    for (const num of [...pairs.keys()].sort((a, b) => a - b)) {
-      const pair = pairs.get(num)!;
-      if (pair.index === undefined || pair.data === undefined) {
-        await this.removeTorn(join(dir, (pair.index ?? pair.data)!), "half of a level file pair");
-        continue;
-      }
-      const indexPath = join(dir, pair.index);
-      const dataPath = join(dir, pair.data);
-      try {
-        const index = await readFile(indexPath);
-        const table = IndexTable.decode(index);
-        const dataBytes = (await stat(dataPath)).size;
-        if (table.dataEnd() > dataBytes)
-          this.log.warn(`cold storage ${dataPath} is shorter than its index; missing atoms read as absent`);
-        files.push({
-          level: n,
-          num,
-          table,
-          data: await open(dataPath, "r"),
-          dataBytes,
-          indexBytes: index.length,
-        });
-        this.total += dataBytes + index.length;
-      } catch (err) {
-        this.log.warn(`cold storage ${indexPath}: ${(err as Error).message}`);
-        await this.removeTorn(indexPath, "unreadable index");
-        await this.removeTorn(dataPath, "data without a readable index");
-      }
-    }
-    return files;
-  }
-
   private async removeTorn(file: string, why: string): Promise<void> {
     this.stats.tornRemoved++;
     this.log.warn(`cold storage: removing ${file} (${why})`);
@@ -567,47 +421,6 @@ function verify(id: Uint8Array, bytes: Uint8Array): Expr | null {
     return idsEqual(e.hash(), id) ? e : null;
   } catch {
     return null;
-  }
-}
-
-async function readAt(fh: FileHandle, position: number, size: number): Promise<Buffer | null> {
-  try {
-    const buf = Buffer.alloc(size);
-    const { bytesRead } = await fh.read(buf, 0, size, position);
-    return bytesRead === size ? buf : null;
-  } catch {
-    return null;
-  }
-}
-
-async function readAll(fh: FileHandle, size: number): Promise<Buffer> {
-  const buf = Buffer.alloc(size);
-  let done = 0;
-  while (done < size) {
-    const { bytesRead } = await fh.read(buf, done, size - done, done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return buf.subarray(0, done);
-}
-
-async function writeParts(fh: FileHandle, parts: Uint8Array[]): Promise<void> {
-  if (parts.length === 0) return;
-  const buf = Buffer.concat(parts);
-  let done = 0;
-  while (done < buf.length) done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const d = await open(dir, "r");
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // not every file system can sync a directory
   }
 }
 
