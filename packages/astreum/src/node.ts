@@ -2,54 +2,47 @@
 // §4.13, §7). Construction validates the config and sets up logging and storage; nothing touches
 // the network until connect() (or verify() / validate(), which connect first). All three are
 // idempotent, as is close().
+// Reading blocks and receipts from atoms is in node-chain-queries.ts, fetching their atoms from
+// peers ahead of decoding in node-prefetch.ts.
 import { EventEmitter } from "node:events";
-import { isIPv4 } from "node:net";
 import { type NodeConfig, type ResolvedNodeConfig, resolveConfig } from "./config.js";
 import type { Account } from "./consensus/account.js";
 import { Accounts } from "./consensus/accounts.js";
-import { Block } from "./consensus/block.js";
+import type { Block } from "./consensus/block.js";
 import type { BuiltBlock } from "./consensus/build-block.js";
 import { type SecretKeyInput, secretKeyBytes } from "./consensus/ed25519.js";
-import { ConsensusDecodeError, MissingAtomError } from "./consensus/errors.js";
-import { chainItems, hashListIds } from "./consensus/expr-chain.js";
 import { createGenesis } from "./consensus/genesis.js";
-import { Receipt } from "./consensus/receipt.js";
 import type { TransactionSender } from "./consensus/send-transaction.js";
-import { Transaction } from "./consensus/transaction.js";
+import type { Transaction } from "./consensus/transaction.js";
 import { TransactionPool } from "./consensus/transaction-pool.js";
 import { type Head, ValidationWorker } from "./consensus/validation-worker.js";
 import { VerificationWorker } from "./consensus/verification-worker.js";
 import { instanceId } from "./logging/instance-id.js";
 import { defaultLogDirectory } from "./logging/log-directory.js";
 import { NodeLogger } from "./logging/node-logger.js";
-import { type Expr, isAbsentHash } from "./machine/expr.js";
+import type { Expr } from "./machine/expr.js";
+import { ChainQueries, type TransactionLocation } from "./node-chain-queries.js";
 import { NodeClosedError } from "./node-errors.js";
+import { Prefetcher } from "./node-prefetch.js";
 import { ConfigError } from "./options.js";
 import type { Peer } from "./relay/peer.js";
 import { RelayNode } from "./relay/relay-node.js";
 import type { RouteId } from "./relay/route-messages.js";
 import type { AdvertisementInput, AtomAdvertisement } from "./storage/advertisements.js";
-import { idFromKey, idKey, idsEqual, NIL_ID } from "./storage/atom-id.js";
+import { idFromKey, idKey, idsEqual } from "./storage/atom-id.js";
 import { AtomStore, type FetchOptions } from "./storage/atom-store.js";
-import { NotAListError } from "./storage/errors.js";
 import type { AtomLookup } from "./storage/lists.js";
 import { PayloadType } from "./storage/payload-type.js";
 
 /** Validators advertise what they produce for this long (seconds). */
 const VALIDATOR_ADVERTISEMENT_TTL = 900;
-const BLOCK_CACHE = 4096;
 
 export interface NodeEvents {
   /** The head changed: produced here, verified from peers, trusted from the default seed, or configured. */
   head: [hash: Uint8Array, block: Block, how: "produced" | "verified" | "trusted" | "configured" | "genesis"];
 }
 
-export interface TransactionLocation {
-  blockHash: Uint8Array;
-  block: Block;
-  index: number;
-  receipt: Receipt;
-}
+export type { TransactionLocation } from "./node-chain-queries.js";
 
 export class Node implements TransactionSender {
   /** The config object given to the constructor, validated and completed in place. */
@@ -65,7 +58,6 @@ export class Node implements TransactionSender {
 
   private readonly events = new EventEmitter<NodeEvents>();
   private readonly verified = new Set<string>();
-  private readonly blocks = new Map<string, Block>();
   private head: Head | null = null;
   private connected = false;
   private connecting: Promise<void> | null = null;
@@ -76,6 +68,8 @@ export class Node implements TransactionSender {
   private headLoader: Promise<void> | null = null;
   /** Reads atoms locally, then from peers (waiting as configured). */
   readonly lookup: AtomLookup;
+  private readonly prefetch: Prefetcher;
+  private readonly chain: ChainQueries;
 
   constructor(config: NodeConfig = {}) {
     const warnings: string[] = [];
@@ -134,10 +128,18 @@ export class Node implements TransactionSender {
       logger: this.logger,
     });
     this.lookup = (id) => this.store.get(id);
+    this.prefetch = new Prefetcher(this.store, this.relay);
+    this.chain = new ChainQueries({
+      lookup: this.lookup,
+      prefetch: this.prefetch,
+      rejectedBlocks: this.rejectedBlocks,
+      logger: this.logger,
+      isConnected: () => this.connected,
+    });
     this.pool = new TransactionPool({
       chainId: c.chain_id,
       log: this.logger,
-      load: (hash) => this.loadTransaction(hash),
+      load: (hash) => this.chain.loadTransaction(hash),
     });
     this.relay.on("ping", (_peer, ping) => {
       if (
@@ -148,7 +150,7 @@ export class Node implements TransactionSender {
     });
     this.relay.on("transaction", (hash, peer) => {
       if (this.validationKey === null) return;
-      this.hintProvider(hash, peer);
+      this.prefetch.hintProvider(hash, peer);
       this.pool.intake(hash);
     });
   }
@@ -275,7 +277,7 @@ export class Node implements TransactionSender {
       rejection: (hash) => this.rejectedBlocks.get(idKey(hash)),
       reject: (hash, reason) => this.rejectedBlocks.set(idKey(hash), reason),
       storeAtoms: (atoms) => this.storeAtoms(atoms),
-      prepare: (block, peer) => this.prefetchTransactions(block, peer),
+      prepare: (block, peer) => this.prefetch.transactions(block, peer),
       adopt: (head, how) => {
         this.setHead(head, how);
         this.validation?.resetSpacing();
@@ -356,7 +358,7 @@ export class Node implements TransactionSender {
 
   private setHead(head: Head, how: NodeEvents["head"][2]): void {
     this.head = head;
-    this.rememberBlock(head.hash, head.block);
+    this.chain.rememberBlock(head.hash, head.block);
     this.relay.latestBlockHash = head.hash;
     this.logger.info(`Head ${how}: height ${head.block.height} ${idKey(head.hash)}`);
     this.events.emit("head", head.hash, head.block, how);
@@ -417,24 +419,8 @@ export class Node implements TransactionSender {
   // ---- chain queries ----
 
   /** A block by hash (cache, storage, then peers; `peer` is tried first as its provider), or null. */
-  async getBlock(hash: Uint8Array, peer?: Peer): Promise<Block | null> {
-    const k = idKey(hash);
-    const hit = this.blocks.get(k);
-    if (hit !== undefined) return hit;
-    try {
-      if (this.connected) await this.prefetchObject(hash, 4, peer);
-      const block = await Block.load(this.lookup, hash);
-      this.rememberBlock(hash, block);
-      return block;
-    } catch (err) {
-      if (err instanceof MissingAtomError) return null;
-      if (err instanceof ConsensusDecodeError) {
-        this.rejectedBlocks.set(k, "malformed");
-        this.logger.warn(`block ${k.slice(0, 16)} is malformed: ${err.message}`);
-        return null;
-      }
-      throw err;
-    }
+  getBlock(hash: Uint8Array, peer?: Peer): Promise<Block | null> {
+    return this.chain.getBlock(hash, peer);
   }
 
   /** The account at `address` in the state of the head (or of `blockHash`), or null. */
@@ -448,86 +434,8 @@ export class Node implements TransactionSender {
    * Finds a transaction in the last `depth` blocks of the head's chain (default 64): its block,
    * position and receipt; null when it is not there.
    */
-  async getTransactionReceipt(txHash: Uint8Array, depth = 64): Promise<TransactionLocation | null> {
-    let hash = this.latestBlockHash;
-    for (let i = 0; i < depth && hash !== null; i++) {
-      const block = await this.getBlock(hash);
-      if (block === null) return null;
-      const ids = await hashListIds(this.lookup, block.transactionsHash, "transaction list");
-      const index = ids.findIndex((id) => idsEqual(id, txHash));
-      if (index >= 0) {
-        const receipts = await hashListIds(this.lookup, block.receiptsHash, "receipt list");
-        return { blockHash: hash, block, index, receipt: await Receipt.load(this.lookup, receipts[index]!) };
-      }
-      if (block.isGenesis) return null;
-      hash = block.previousBlockHash;
-    }
-    return null;
-  }
-
-  private rememberBlock(hash: Uint8Array, block: Block): void {
-    const k = idKey(hash);
-    if (this.blocks.has(k)) return;
-    if (this.blocks.size >= BLOCK_CACHE) this.blocks.delete(this.blocks.keys().next().value!);
-    this.blocks.set(k, block);
-  }
-
-  private async loadTransaction(hash: Uint8Array): Promise<Transaction> {
-    await this.prefetchObject(hash, 4);
-    return Transaction.load(this.lookup, hash);
-  }
-
-  /**
-   * Fetches a header chain of `count` items and its body chain with list requests (a round trip
-   * each), so decoding afterwards reads local atoms. Missing pieces are left to the decoder.
-   */
-  private async prefetchObject(id: Uint8Array, count: number, peer?: Peer): Promise<void> {
-    if (peer !== undefined && !this.store.hasLocal(id)) this.hintProvider(id, peer);
-    try {
-      await this.store.resolveList(id);
-      const header = await chainItems((h) => this.store.getLocal(h), id, count, "object");
-      const body = header[0]!.hash;
-      if (peer !== undefined && !this.store.hasLocal(body)) this.hintProvider(body, peer);
-      await this.store.resolveList(body);
-    } catch (err) {
-      if (
-        err instanceof MissingAtomError ||
-        err instanceof ConsensusDecodeError ||
-        err instanceof NotAListError
-      )
-        return;
-      throw err;
-    }
-  }
-
-  /** Fetches a block's transaction list and transactions (from `peer` first) before re-execution. */
-  private async prefetchTransactions(block: Block, peer?: Peer): Promise<void> {
-    const list = block.transactionsHash;
-    if (isAbsentHash(list) || idsEqual(list, NIL_ID)) return;
-    if (peer !== undefined && !this.store.hasLocal(list)) this.hintProvider(list, peer);
-    try {
-      await this.store.resolveList(list);
-      const ids = await hashListIds((h) => this.store.getLocal(h), list, "transaction list");
-      await Promise.all(ids.map((id) => this.prefetchObject(id, 4, peer)));
-    } catch (err) {
-      if (
-        err instanceof MissingAtomError ||
-        err instanceof ConsensusDecodeError ||
-        err instanceof NotAListError
-      )
-        return;
-      throw err;
-    }
-  }
-
-  /** Points atom requests for `id` at `peer` first (it announced the object). */
-  private hintProvider(id: Uint8Array, peer: Peer): void {
-    if (!isIPv4(peer.address.host)) return;
-    this.relay.exchange.providers.set(id, {
-      publicKey: peer.publicKey,
-      host: peer.address.host,
-      port: peer.address.port,
-    });
+  getTransactionReceipt(txHash: Uint8Array, depth = 64): Promise<TransactionLocation | null> {
+    return this.chain.findTransaction(this.latestBlockHash, txHash, depth);
   }
 
   // ---- TransactionSender ----
