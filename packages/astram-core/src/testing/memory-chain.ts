@@ -28,7 +28,7 @@ export class MemoryChain implements UtxoView {
 
   constructor(
     readonly params: NetworkParams,
-    /** The clock validation uses; defaults to far enough ahead that built timestamps are never "future". */
+    /** The clock validation uses (Unix seconds; the real clock by default). */
     readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     this.connect(genesisBlock(params));
