@@ -73,13 +73,22 @@ export function addressFromPublicKey(pubkey: Uint8Array): Address {
   return "0x" + bytesToHex(keccak256(full.subarray(1)).subarray(12));
 }
 
+/** Recently derived addresses: one owner's pubkey repeats on every input it signs. */
+const addressCache = new Map<string, Address | undefined>();
+const ADDRESS_CACHE_SIZE = 4096;
+
 /** Address of an input's hex pubkey, or undefined when the text is not a valid key. */
 export function addressFromPublicKeyHex(pubkeyHex: string): Address | undefined {
+  if (addressCache.has(pubkeyHex)) return addressCache.get(pubkeyHex);
+  let address: Address | undefined;
   try {
-    return addressFromPublicKey(hexToBytes(pubkeyHex));
+    address = addressFromPublicKey(hexToBytes(pubkeyHex));
   } catch {
-    return undefined;
+    address = undefined;
   }
+  if (addressCache.size >= ADDRESS_CACHE_SIZE) addressCache.delete(addressCache.keys().next().value as string);
+  addressCache.set(pubkeyHex, address);
+  return address;
 }
 
 export function addressFromPrivateKey(privateKey: Uint8Array): Address {
