@@ -86,7 +86,8 @@ export function addressFromPublicKeyHex(pubkeyHex: string): Address | undefined 
   } catch {
     address = undefined;
   }
-  if (addressCache.size >= ADDRESS_CACHE_SIZE) addressCache.delete(addressCache.keys().next().value as string);
+  if (addressCache.size >= ADDRESS_CACHE_SIZE)
+    addressCache.delete(addressCache.keys().next().value as string);
   addressCache.set(pubkeyHex, address);
   return address;
 }
