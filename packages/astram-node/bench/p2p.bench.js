@@ -49,13 +49,15 @@ export default async function () {
   const root = mkdtempSync(join(tmpdir(), "astram-p2p-bench-"));
   const rows = [];
   try {
-    // Reference: the same blocks imported straight from memory into an empty store.
+    // Reference: the same blocks imported straight from memory into an empty store, in runs of 64
+    // blocks per commit (what sync gets when blocks arrive faster than they are stored).
     const seedDir = join(root, "seed");
     const store = ChainStore.open(seedDir, params.networkId);
     const chain = new Chainstate(store, params);
     chain.init();
     const t0 = performance.now();
-    for (const b of blocks) chain.acceptBlock(b);
+    for (let i = 0; i < blocks.length; i += 64)
+      chain.acceptBlocks(blocks.slice(i, i + 64).map((block) => ({ block })));
     const importSec = (performance.now() - t0) / 1000;
     await store.close();
 
@@ -101,7 +103,11 @@ export default async function () {
       name: `sync ${blocks.length} blocks from one peer (separate process) over loopback`,
       value: blocks.length / syncSec,
       unit: "blocks/s",
-      ref: { name: "the same blocks imported from disk", value: blocks.length / importSec, unit: "blocks/s" },
+      ref: {
+        name: "the same blocks imported locally, 64 per commit",
+        value: blocks.length / importSec,
+        unit: "blocks/s",
+      },
     });
 
     // Propagation across a five-node line (one process): time from submit at one end to the tip at the other.

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { type Block, type NetworkParams, selectNetwork, type Transaction, VerifyError } from "astram-core";
 import type { Logger } from "pino";
 import { ChainStore } from "./chain/chain-store.js";
-import type { AcceptResult } from "./chain/chainstate.js";
+import type { AcceptResult, BlockArrival } from "./chain/chainstate.js";
 import { Chainstate } from "./chain/chainstate.js";
 import type { NodeSettings } from "./config/settings.js";
 import { createLogger } from "./log.js";
@@ -29,6 +29,11 @@ export function networkFromSettings(s: NodeSettings): NetworkParams {
 
 /** Where a transaction or block came from (for logs and relay decisions). */
 export type Source = "local" | "http" | "rpc" | "miner" | { readonly peer: string };
+
+/** A block to submit and where it came from. */
+export interface SourcedBlock extends BlockArrival {
+  readonly source: Source;
+}
 
 /** What the P2P layer reports about one connected peer (for /status and the dashboard). */
 export interface PeerSummary {
@@ -97,15 +102,23 @@ export class AstramNode extends EventEmitter<NodeEvents> {
 
   /** The single path for blocks from peers, the API and the miner: throws VerifyError on invalid blocks. */
   submitBlock(block: Block, source: Source, encoded?: Uint8Array): AcceptResult {
-    let result: AcceptResult;
-    try {
-      result = this.chain.acceptBlock(block, encoded);
-    } catch (e) {
-      if (e instanceof VerifyError) this.emit("rejected", "block", block.hash, e, source);
-      throw e;
+    const [outcome] = this.submitBlocks([{ block, encoded, source }]);
+    if (outcome instanceof VerifyError) throw outcome;
+    return outcome!;
+  }
+
+  /**
+   * Blocks that arrived together (a sync peer's delivery) with one store commit: each block is
+   * accepted or rejected on its own, and the outcomes come back in order.
+   */
+  submitBlocks(arrivals: readonly SourcedBlock[]): (AcceptResult | VerifyError)[] {
+    const outcomes = this.chain.acceptBlocks(arrivals);
+    for (const [i, outcome] of outcomes.entries()) {
+      const { block, source } = arrivals[i]!;
+      if (outcome instanceof VerifyError) this.emit("rejected", "block", block.hash, outcome, source);
+      else if (outcome.status !== "duplicate") this.emit("block", block, outcome, source);
     }
-    if (result.status !== "duplicate") this.emit("block", block, result, source);
-    return result;
+    return outcomes;
   }
 
   /** Registers a service started after the chain is loaded and stopped before it closes. */

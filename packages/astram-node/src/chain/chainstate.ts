@@ -31,6 +31,12 @@ export type AcceptResult =
   | { readonly status: "orphan"; readonly missing: string }
   | { readonly status: "duplicate" };
 
+/** A block to accept, with its encoding when the caller already has it (saves re-encoding). */
+export interface BlockArrival {
+  readonly block: Block;
+  readonly encoded?: Uint8Array | undefined;
+}
+
 /** Emitted after each committed change of the best chain, in order. */
 export interface ChainUpdate {
   readonly disconnected: readonly Block[];
@@ -43,6 +49,11 @@ export interface ChainstateEvents {
   "reorg-refused": [{ depth: number; candidate: IndexEntry }];
   invalid: [{ hash: string; error: VerifyError }];
 }
+
+/** Blocks per commit when reindexing. */
+const REINDEX_RUN = 64;
+
+type Announcement = { [E in keyof ChainstateEvents]: [E, ChainstateEvents[E][0]] }[keyof ChainstateEvents];
 
 export interface ChainstateOptions {
   now?: () => number;
@@ -61,6 +72,8 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
   private best: IndexEntry[] = [];
   readonly orphans: OrphanPool;
   private readonly now: () => number;
+  /** Events held back until the open commit lands (see inOneCommit). */
+  private deferred: Announcement[] | null = null;
 
   constructor(
     readonly store: ChainStore,
@@ -102,33 +115,38 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
   }
 
   /**
-   * Rebuilds the UTXO set and every index from the stored blocks of the best known chain, block by
-   * block (each block one transaction), reporting progress.
+   * Rebuilds the UTXO set and every index from the stored blocks of the best known chain, 64 blocks
+   * per commit (each block in its own nested transaction), reporting progress.
    */
   reindex(): void {
     const target = this.bestCandidate() ?? this.tip;
     const path = this.pathFromGenesis(target);
     this.store.transaction(() => this.store.clearChainstate());
     this.best = [];
-    for (const [i, e] of path.entries()) {
-      const block = this.store.getBlock(e.hash);
-      if (!block) throw new Error(`block ${e.hash} at height ${e.height} is missing from the store`);
-      const checked = checkBlock(block, {
-        now: Number.MAX_SAFE_INTEGER,
-        chainId: this.params.chainId,
-        skipSignatures: true,
+    let stopped = false;
+    for (let start = 0; start < path.length && !stopped; start += REINDEX_RUN) {
+      this.store.transaction(() => {
+        for (const e of path.slice(start, start + REINDEX_RUN)) {
+          const block = this.store.getBlock(e.hash);
+          if (!block) throw new Error(`block ${e.hash} at height ${e.height} is missing from the store`);
+          const checked = checkBlock(block, {
+            now: Number.MAX_SAFE_INTEGER,
+            chainId: this.params.chainId,
+            skipSignatures: true,
+          });
+          try {
+            this.store.transaction(() => this.connectInTxn(block, checked, e.height));
+          } catch (err) {
+            if (!(err instanceof VerifyError)) throw err;
+            this.rememberInvalid(block, e, encodeBlock(block), err);
+            stopped = true;
+            return;
+          }
+          e.status = "valid";
+          this.best.push(e);
+        }
       });
-      try {
-        this.store.transaction(() => this.connectInTxn(block, checked, e.height));
-      } catch (err) {
-        if (!(err instanceof VerifyError)) throw err;
-        this.rememberInvalid(block, e, encodeBlock(block), err);
-        break;
-      }
-      e.status = "valid";
-      this.best.push(e);
-      if ((i + 1) % 1000 === 0 || i === path.length - 1)
-        this.opts.onProgress?.("reindexing", i + 1, path.length);
+      this.opts.onProgress?.("reindexing", this.best.length, path.length);
     }
   }
 
@@ -238,11 +256,63 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
    * changes); returns what happened otherwise. Orphans waiting for this block are processed after.
    */
   acceptBlock(block: Block, encoded?: Uint8Array): AcceptResult {
-    const result = this.acceptOne(block, encoded);
-    if (result.status === "connected" || result.status === "reorganized" || result.status === "side-branch") {
-      this.processOrphans(block.hash);
+    const [outcome] = this.acceptBlocks([{ block, encoded }]);
+    if (outcome instanceof VerifyError) throw outcome;
+    return outcome!;
+  }
+
+  /**
+   * Accepts a run of blocks (what a sync peer delivered at once, an import) with one store commit.
+   * Each block still connects in its own nested transaction, so an invalid block rolls back alone
+   * and the blocks before and after it stand. Outcomes come back per block, in order: the result,
+   * or the VerifyError that rejected it. Orphans waiting for an accepted block join the same commit.
+   */
+  acceptBlocks(arrivals: readonly BlockArrival[]): (AcceptResult | VerifyError)[] {
+    const outcomes: (AcceptResult | VerifyError)[] = [];
+    this.inOneCommit(() => {
+      for (const { block, encoded } of arrivals) {
+        try {
+          const result = this.acceptOne(block, encoded);
+          if (
+            result.status === "connected" ||
+            result.status === "reorganized" ||
+            result.status === "side-branch"
+          )
+            this.processOrphans(block.hash);
+          outcomes.push(result);
+        } catch (e) {
+          if (!(e instanceof VerifyError)) throw e;
+          outcomes.push(e);
+        }
+      }
+    });
+    return outcomes;
+  }
+
+  /**
+   * Runs `fn` in one store transaction. The block index in memory moves with each block inside it;
+   * if the commit itself fails (the disk, not a block), memory is reloaded from what the store holds.
+   */
+  private inOneCommit(fn: () => void): void {
+    const events: Announcement[] = [];
+    this.deferred = events;
+    try {
+      this.store.transaction(fn);
+    } catch (e) {
+      this.index.clear();
+      this.best = [];
+      this.init();
+      throw e;
+    } finally {
+      this.deferred = null;
     }
-    return result;
+    for (const [name, payload] of events) this.announce(name, payload);
+  }
+
+  /** Emits now, or after the commit when inside one (listeners only ever see committed state). */
+  private announce<E extends keyof ChainstateEvents>(name: E, payload: ChainstateEvents[E][0]): void {
+    if (this.deferred) this.deferred.push([name, payload] as Announcement);
+    else (this.emit as (n: E, p: ChainstateEvents[E][0]) => boolean)(name, payload);
   }
 
   private acceptOne(block: Block, encoded?: Uint8Array): AcceptResult {
@@ -303,7 +373,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
       entry.status = "valid";
       this.index.set(entry.hash, entry);
       this.best.push(entry);
-      this.emit("update", { disconnected: [], connected: [block], tip: entry });
+      this.announce("update", { disconnected: [], connected: [block], tip: entry });
       return { status: "connected", entry };
     }
 
@@ -324,7 +394,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
           if (r.status !== "duplicate" && r.status !== "orphan") queue.push(child.hash);
         } catch (e) {
           if (!(e instanceof VerifyError)) throw e;
-          this.emit("invalid", { hash: child.hash, error: e });
+          this.announce("invalid", { hash: child.hash, error: e });
         }
       }
     }
@@ -340,7 +410,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     entry.status = "invalid";
     this.store.transaction(() => this.store.putBlock(block, entry, bytes));
     this.index.set(entry.hash, entry);
-    this.emit("invalid", { hash: block.hash, error });
+    this.announce("invalid", { hash: block.hash, error });
   }
 
   /** Switches the best chain to end at `target` (more work than the tip). */
@@ -358,7 +428,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     connectPath.reverse();
     const depth = oldTip.height - fork.height;
     if (depth > MAX_REORG_DEPTH) {
-      this.emit("reorg-refused", { depth, candidate: target });
+      this.announce("reorg-refused", { depth, candidate: target });
       return { status: "side-branch", entry: target };
     }
 
@@ -406,7 +476,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
 
     for (const e of connectPath) e.status = "valid";
     this.best = this.best.slice(0, fork.height + 1).concat(connectPath);
-    this.emit("update", { disconnected, connected, tip: target });
+    this.announce("update", { disconnected, connected, tip: target });
     return depth === 0
       ? { status: "connected", entry: target }
       : { status: "reorganized", entry: target, disconnected: depth };

@@ -7,7 +7,6 @@ import {
   InventoryType,
   VerifyError,
 } from "astram-core";
-import type { AcceptResult } from "../chain/chainstate.js";
 import type { AstramNode } from "../node.js";
 import { BlockDownloader } from "./block-downloader.js";
 import type { P2pContext } from "./context.js";
@@ -33,6 +32,9 @@ export class ChainSync {
   readonly headers: HeaderTree;
   readonly downloader: BlockDownloader;
   private lastProgressLog = 0;
+  /** Blocks received and not yet accepted (see onBlock), and the pending flush. */
+  private arrivals: { peer: Peer; block: Block }[] = [];
+  private flushTimer: NodeJS.Immediate | null = null;
 
   constructor(private readonly ctx: P2pContext) {
     const node = ctx.node;
@@ -122,7 +124,10 @@ export class ChainSync {
     peer.send({ type: "GetData", objectType: InventoryType.Block, hashes: [...hashes] });
   }
 
-  /** A block arrived from a peer (requested or not). */
+  /**
+   * A block arrived from a peer (requested or not). Blocks that arrive in the same turn of the
+   * event loop (one socket read often holds several) are accepted together, in one store commit.
+   */
   onBlock(peer: Peer, block: Block): void {
     const { node, limits } = this.ctx;
     const requested = this.downloader.received(block.hash, peer);
@@ -136,26 +141,40 @@ export class ChainSync {
       }
     }
     peer.knownInventory.add(block.hash);
-    let result: AcceptResult;
-    try {
-      result = node.submitBlock(block, { peer: peer.id });
-    } catch (e) {
-      if (!(e instanceof VerifyError)) throw e;
-      this.ctx.log.warn(
-        { peer: peer.id, hash: block.hash, code: e.code, reason: e.reason },
-        "invalid block from peer",
-      );
-      if (e.action.kind === "ban") this.ctx.misbehave(peer, e.action.score, `invalid block: ${e.code}`);
-      return;
+    this.arrivals.push({ peer, block });
+    this.flushTimer ??= setImmediate(() => this.flush());
+  }
+
+  /** Accepts the blocks that arrived since the last flush (also called when the service stops). */
+  flush(): void {
+    if (this.flushTimer !== null) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.arrivals;
+    this.arrivals = [];
+    if (batch.length === 0) return;
+    const outcomes = this.ctx.node.submitBlocks(
+      batch.map(({ peer, block }) => ({ block, source: { peer: peer.id } })),
+    );
+    for (const [i, outcome] of outcomes.entries()) {
+      const { peer, block } = batch[i]!;
+      if (outcome instanceof VerifyError) {
+        this.ctx.log.warn(
+          { peer: peer.id, hash: block.hash, code: outcome.code, reason: outcome.reason },
+          "invalid block from peer",
+        );
+        if (outcome.action.kind === "ban")
+          this.ctx.misbehave(peer, outcome.action.score, `invalid block: ${outcome.code}`);
+        continue;
+      }
+      if (outcome.status === "orphan") {
+        // Its header stays pending until it connects (an evicted orphan is fetched again); ask for
+        // the headers that connect it unless they are already being downloaded.
+        if (!this.headers.has(block.hash)) this.requestHeaders(peer);
+      } else {
+        this.headers.remove(block.hash);
+      }
+      peer.height = Math.max(peer.height, block.header.index + 1);
     }
-    if (result.status === "orphan") {
-      // Its header stays pending until it connects (an evicted orphan is fetched again); ask for
-      // the headers that connect it unless they are already being downloaded.
-      if (!this.headers.has(block.hash)) this.requestHeaders(peer);
-    } else {
-      this.headers.remove(block.hash);
-    }
-    peer.height = Math.max(peer.height, block.header.index + 1);
     this.downloader.schedule(this.ctx.ready());
     this.progress();
   }

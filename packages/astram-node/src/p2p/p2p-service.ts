@@ -140,6 +140,7 @@ export class P2pService implements P2pContext {
     this.node.off("tx", this.relay.onNodeTx);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.sync.flush(); // blocks already downloaded are kept
     for (const p of [...this.peersById.values()]) p.close("shutting down");
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.saveAddressBook();
