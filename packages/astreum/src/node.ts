@@ -6,6 +6,7 @@
 // peers ahead of decoding in node-prefetch.ts.
 import { EventEmitter } from "node:events";
 import { type NodeConfig, type ResolvedNodeConfig, resolveConfig } from "./config.js";
+import { abandonedTransactions } from "./consensus/abandoned-transactions.js";
 import type { Account } from "./consensus/account.js";
 import { Accounts } from "./consensus/accounts.js";
 import type { Block } from "./consensus/block.js";
@@ -279,8 +280,10 @@ export class Node implements TransactionSender {
       storeAtoms: (atoms) => this.storeAtoms(atoms),
       prepare: (block, peer) => this.prefetch.transactions(block, peer),
       adopt: (head, how) => {
+        const previous = this.head;
         this.setHead(head, how);
         this.validation?.resetSpacing();
+        if (previous !== null && this.validationKey !== null) void this.requeueAbandoned(previous, head);
       },
     });
     this.verification.start();
@@ -363,6 +366,22 @@ export class Node implements TransactionSender {
     this.logger.info(`Head ${how}: height ${head.block.height} ${idKey(head.hash)}`);
     this.events.emit("head", head.hash, head.block, how);
     if (this.connected && how !== "produced") this.relay.ping();
+  }
+
+  /**
+   * Puts the transactions of blocks that left the chain (the old head's branch, back to where the
+   * new head forks off) back in the validator's queue; block production decides again if they apply.
+   */
+  private async requeueAbandoned(previous: Head, head: Head): Promise<void> {
+    try {
+      const hashes = await abandonedTransactions(this.lookup, (h) => this.getBlock(h), previous, head);
+      const txs = await Promise.all(hashes.map((h) => this.chain.loadTransaction(h)));
+      if (txs.length === 0) return;
+      this.pool.requeue(txs);
+      this.logger.info(`${txs.length} transactions of abandoned blocks are queued again`);
+    } catch (err) {
+      this.logger.warn(`transactions of abandoned blocks not queued again: ${(err as Error).message}`);
+    }
   }
 
   private async publish(built: BuiltBlock): Promise<void> {

@@ -1,4 +1,5 @@
 // Public API of the consensus subsystem.
+export { abandonedTransactions } from "./abandoned-transactions.js";
 export { Account, type AccountFields, BURN_ADDRESS, TREASURY_ADDRESS } from "./account.js";
 export { Accounts, type CommitResult } from "./accounts.js";
 export { applyTransaction, STORAGE_FEE, TRANSACTION_FEE } from "./apply-transaction.js";
