@@ -84,7 +84,9 @@ export default async function () {
   try {
     node = await startNode(join(dir, "node"));
     const t0 = performance.now();
-    for (const b of blocks) node.node.submitBlock(b, "local");
+    // The node's fastest import path: runs of 64 blocks per commit, as sync delivers them.
+    for (let i = 0; i < blocks.length; i += 64)
+      node.node.submitBlocks(blocks.slice(i, i + 64).map((block) => ({ block, source: "local" })));
     const nodeSeconds = (performance.now() - t0) / 1000;
     const tip = blocks[blocks.length - 1].hash;
     if (node.node.chain.tip.hash !== tip) throw new Error("the node did not import the whole chain");
