@@ -1,5 +1,6 @@
 // astram-core benchmarks: header hashing, signature verification, block encode/decode.
 import { createPublicKey, hash, verify } from "node:crypto";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { opsPerSecond } from "../../../bench/lib.js";
 import {
   blockHeaderHash,
@@ -7,6 +8,7 @@ import {
   encodeBlock,
   headerHashInput,
   hexToBytes,
+  keccak256,
   NETWORKS,
   publicKeyFromPrivate,
   signatureVerifier,
@@ -37,6 +39,19 @@ export default async function () {
     value: ours,
     unit: "hashes/s",
     ref: { name: "node:crypto sha256d of the same 172 bytes", value: ref, unit: "hashes/s" },
+  });
+
+  // Keccak-256 of a transaction-sized preimage (every eth_hash): hash-wasm vs @noble/hashes.
+  const txSized = new Uint8Array(250).map((_, i) => i);
+  rows.push({
+    name: "keccak256 of 250 bytes (hash-wasm)",
+    value: opsPerSecond(() => keccak256(txSized)),
+    unit: "hashes/s",
+    ref: {
+      name: "@noble/hashes keccak_256",
+      value: opsPerSecond(() => keccak_256(txSized)),
+      unit: "hashes/s",
+    },
   });
 
   // Signature verification: the consensus verifier vs OpenSSL's ECDSA through node:crypto.

@@ -13,6 +13,7 @@ export * from "./consensus/mine.js";
 export * from "./consensus/params.js";
 export * from "./consensus/pow.js";
 export * from "./consensus/reward.js";
+export * from "./consensus/signature-cache.js";
 export * from "./consensus/transaction-checks.js";
 export * from "./consensus/utxo-view.js";
 export * from "./crypto/hash.js";

@@ -7,6 +7,7 @@ export * from "./chain/chainstate.js";
 export * from "./chain/layout.js";
 export * from "./chain/orphan-pool.js";
 export * from "./chain/records.js";
+export { SignatureVerifier } from "./chain/signature-verifier.js";
 export * from "./config/load-config.js";
 export * from "./config/settings.js";
 export * from "./log.js";

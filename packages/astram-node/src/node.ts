@@ -1,5 +1,12 @@
 import { EventEmitter } from "node:events";
-import { type Block, type NetworkParams, selectNetwork, type Transaction, VerifyError } from "astram-core";
+import {
+  type Block,
+  type NetworkParams,
+  SignatureCache,
+  selectNetwork,
+  type Transaction,
+  VerifyError,
+} from "astram-core";
 import type { Logger } from "pino";
 import { ChainStore } from "./chain/chain-store.js";
 import type { AcceptResult, BlockArrival } from "./chain/chainstate.js";
@@ -70,6 +77,8 @@ export class AstramNode extends EventEmitter<NodeEvents> {
   chain!: Chainstate;
   mempool!: Mempool;
   miner: Miner | undefined;
+  /** Signatures verified once (mempool, sync verifier) that block checks need not verify again. */
+  readonly signatureCache = new SignatureCache();
   readonly startedAt = Date.now();
   private started = false;
   private timers: NodeJS.Timeout[] = [];
@@ -137,6 +146,7 @@ export class AstramNode extends EventEmitter<NodeEvents> {
     try {
       this.chain = new Chainstate(this.store, this.params, {
         now: this.now,
+        signatureCache: this.signatureCache,
         onProgress: (what, done, total) => this.log.info({ done, total }, `${what}: ${done}/${total}`),
       });
       this.chain.init();
@@ -151,6 +161,7 @@ export class AstramNode extends EventEmitter<NodeEvents> {
     this.mempool = new Mempool(this.store, {
       chainId: this.params.chainId,
       now: this.now,
+      signatureCache: this.signatureCache,
       limits: this.options.mempoolLimits,
     });
     this.chain.on("update", (u) => {

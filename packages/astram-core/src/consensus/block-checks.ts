@@ -14,6 +14,7 @@ import {
   MIN_BLOCK_TIMESTAMP,
 } from "./params.js";
 import { meetsDifficulty } from "./pow.js";
+import type { SignatureCache } from "./signature-cache.js";
 import { type CheckedTransaction, checkTransaction } from "./transaction-checks.js";
 
 const bad = (code: string, reason: string, score = 100): never => {
@@ -87,7 +88,13 @@ export function checkHeaderContext(header: BlockHeader, ctx: HeaderContext): voi
  */
 export function checkBlock(
   block: Block,
-  opts: { now: number; chainId: number; skipSignatures?: boolean; encodedSize?: number },
+  opts: {
+    now: number;
+    chainId: number;
+    skipSignatures?: boolean;
+    signatureCache?: SignatureCache | undefined;
+    encodedSize?: number;
+  },
 ): CheckedTransaction[] {
   checkHeader(block.header, block.hash, opts.now);
   const txs = block.transactions;
@@ -103,7 +110,7 @@ export function checkBlock(
   for (const [i, tx] of txs.entries()) {
     if (tx.timestamp > block.header.timestamp)
       bad("tx-time-after-block", `transaction ${i} is dated after its block`);
-    checked.push(checkTransaction(tx, opts));
+    checked.push(checkTransaction(tx, { ...opts, fromBlock: true }));
     if (txids.has(tx.txid)) bad("duplicate-txid", `transaction ${i} repeats txid ${tx.txid}`);
     txids.add(tx.txid);
   }

@@ -19,6 +19,7 @@ import {
   MAX_TX_SIZE,
   MIN_OUTPUT_VALUE,
 } from "./params.js";
+import { SignatureCache } from "./signature-cache.js";
 
 const ETH_HASH_RE = /^0x[0-9a-f]{64}$/;
 
@@ -38,11 +39,20 @@ export interface CheckedTransaction {
 /**
  * Every rule that needs no chain state: recomputed txid and eth_hash, size and count limits,
  * well-formed fields, output addresses and dust, duplicate inputs, the timestamp bound, and (unless
- * `skipSignatures`) the cryptographic check of every input signature.
+ * `skipSignatures`) the cryptographic check of every input signature. A signature found in
+ * `signatureCache` passed the same check before; one that passes now is added to it, unless
+ * `fromBlock`: a block's checks take the entries they use out and add none (its transactions are
+ * not checked again).
  */
 export function checkTransaction(
   tx: Transaction,
-  opts: { now: number; chainId: number; skipSignatures?: boolean },
+  opts: {
+    now: number;
+    chainId: number;
+    skipSignatures?: boolean;
+    signatureCache?: SignatureCache | undefined;
+    fromBlock?: boolean;
+  },
 ): CheckedTransaction {
   if (!isHash64(tx.txid)) bad("bad-txid-format", "txid must be 64 lowercase hex characters");
   if (!ETH_HASH_RE.test(tx.ethHash))
@@ -90,17 +100,19 @@ export function checkTransaction(
   if (coinbase) return checked;
   // Ethereum-signed transactions are always decoded: the contextual checks need their authorisation.
   if (opts.skipSignatures && !isEthSignature(tx.inputs[0]?.signature)) return checked;
-  return verifyTransactionSignatures(checked, opts.chainId);
+  return verifyTransactionSignatures(checked, opts.chainId, opts.signatureCache, opts.fromBlock);
 }
 
 /**
  * Cryptographic check of every input: a native signature must verify (low-S) against the input's
  * pubkey over SHA-256(preimage); an `eth:` signature must be a valid Ethereum transfer binding the
- * outputs. No signature form is accepted without a check.
+ * outputs. No signature form is accepted without a check (or a cache entry of the same check).
  */
 export function verifyTransactionSignatures(
   checked: CheckedTransaction,
   chainId: number,
+  cache?: SignatureCache,
+  fromBlock = false,
 ): CheckedTransaction {
   const { tx } = checked;
   if (isEthSignature(tx.inputs[0]?.signature)) {
@@ -116,10 +128,34 @@ export function verifyTransactionSignatures(
       bad("bad-signature-format", `input ${i} signature must be 128 lowercase hex characters`);
     const pair = input.pubkey + sig;
     if (verified.has(pair)) continue;
-    if (!verifyDigest(hexToBytes(sig), digest, hexToBytes(input.pubkey))) {
-      bad("bad-signature", `input ${i} signature does not verify`);
+    const key = cache ? SignatureCache.key(sig, digest, input.pubkey) : "";
+    const cached = cache !== undefined && (fromBlock ? cache.take(key) : cache.has(key));
+    if (!cached) {
+      if (!verifyDigest(hexToBytes(sig), digest, hexToBytes(input.pubkey)))
+        bad("bad-signature", `input ${i} signature does not verify`);
+      if (!fromBlock) cache?.add(key);
     }
     verified.add(pair);
   }
   return checked;
+}
+
+/**
+ * The signature-cache entries of a transaction's native input signatures that verify (none for a
+ * coinbase or an `eth:` transaction). A verifier thread computes them ahead of block checks;
+ * anything malformed or failing is left out, for the block check itself to reject with its reason.
+ */
+export function verifiedSignatureKeys(tx: Transaction): string[] {
+  if (isCoinbase(tx) || isEthSignature(tx.inputs[0]?.signature)) return [];
+  const digest = signingDigest(transactionPreimage(tx));
+  const keys = new Set<string>();
+  for (const input of tx.inputs) {
+    const sig = input.signature;
+    if (sig === undefined || !isLowerHex(sig, 128) || !isLowerHex(input.pubkey)) continue;
+    if (input.pubkey.length !== 66 && input.pubkey.length !== 130) continue;
+    const key = SignatureCache.key(sig, digest, input.pubkey);
+    if (keys.has(key)) continue;
+    if (verifyDigest(hexToBytes(sig), digest, hexToBytes(input.pubkey))) keys.add(key);
+  }
+  return [...keys];
 }

@@ -11,6 +11,7 @@ import {
   MAX_REORG_DEPTH,
   MEDIAN_TIME_SPAN,
   type NetworkParams,
+  type SignatureCache,
   scheduledDifficulty,
   VerifyError,
 } from "astram-core";
@@ -59,6 +60,8 @@ export interface ChainstateOptions {
   now?: () => number;
   orphanLimits?: ConstructorParameters<typeof OrphanPool>[0];
   onProgress?: (what: string, done: number, total: number) => void;
+  /** Signatures verified before (mempool admission, the sync verifier) are not verified again. */
+  signatureCache?: SignatureCache;
 }
 
 /**
@@ -328,6 +331,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
       now: this.now(),
       chainId: this.params.chainId,
       encodedSize: bytes.length,
+      signatureCache: this.opts.signatureCache,
     });
 
     if (block.header.index === 0)

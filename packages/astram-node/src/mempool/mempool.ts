@@ -5,6 +5,7 @@ import {
   type OutPoint,
   outPointKey,
   REJECT,
+  type SignatureCache,
   type Transaction,
   type UtxoView,
   VerifyError,
@@ -52,7 +53,13 @@ export class Mempool {
 
   constructor(
     private readonly chain: UtxoView,
-    private readonly opts: { chainId: number; now?: () => number; limits?: Partial<MempoolLimits> },
+    private readonly opts: {
+      chainId: number;
+      now?: () => number;
+      limits?: Partial<MempoolLimits>;
+      /** Signatures verified here are remembered, so the block that carries them skips the check. */
+      signatureCache?: SignatureCache;
+    },
   ) {}
 
   private get limits(): MempoolLimits {
@@ -120,7 +127,13 @@ export class Mempool {
   add(tx: Transaction, opts: { checked?: CheckedTransaction } = {}): MempoolEntry {
     if (this.entries.has(tx.txid))
       throw new VerifyError("txn-already-in-mempool", `transaction ${tx.txid} is already pending`, REJECT);
-    const checked = opts.checked ?? checkTransaction(tx, { now: this.now(), chainId: this.opts.chainId });
+    const checked =
+      opts.checked ??
+      checkTransaction(tx, {
+        now: this.now(),
+        chainId: this.opts.chainId,
+        signatureCache: this.opts.signatureCache,
+      });
     if (checked.tx.inputs.length === 0)
       throw new VerifyError("coinbase-in-mempool", "a coinbase cannot be relayed");
     for (const input of tx.inputs) {

@@ -7,6 +7,7 @@ import {
   InventoryType,
   VerifyError,
 } from "astram-core";
+import { SignatureVerifier } from "../chain/signature-verifier.js";
 import type { AstramNode } from "../node.js";
 import { BlockDownloader } from "./block-downloader.js";
 import type { P2pContext } from "./context.js";
@@ -35,9 +36,14 @@ export class ChainSync {
   /** Blocks received and not yet accepted (see onBlock), and the pending flush. */
   private arrivals: { peer: Peer; block: Block }[] = [];
   private flushTimer: NodeJS.Immediate | null = null;
+  /** Runs of blocks in order: each is accepted after the one before it. */
+  private pipeline: Promise<void> = Promise.resolve();
+  private readonly verifier: SignatureVerifier;
+  private stopped = false;
 
   constructor(private readonly ctx: P2pContext) {
     const node = ctx.node;
+    this.verifier = new SignatureVerifier(node.signatureCache);
     this.headers = new HeaderTree(lazyChain(node), node.params, node.now);
     this.downloader = new BlockDownloader(
       ctx.limits,
@@ -141,17 +147,44 @@ export class ChainSync {
       }
     }
     peer.knownInventory.add(block.hash);
+    if (this.stopped) return;
     this.arrivals.push({ peer, block });
     this.flushTimer ??= setImmediate(() => this.flush());
   }
 
-  /** Accepts the blocks that arrived since the last flush (also called when the service stops). */
+  /**
+   * Hands the blocks that arrived since the last flush on. While syncing, their signatures are
+   * first verified on worker threads (the main thread meanwhile connects the previous run); runs
+   * are accepted strictly in arrival order.
+   */
   flush(): void {
     if (this.flushTimer !== null) clearImmediate(this.flushTimer);
     this.flushTimer = null;
     const batch = this.arrivals;
     this.arrivals = [];
     if (batch.length === 0) return;
+    const signed = batch.filter((a) => a.block.transactions.length > 1).map((a) => a.block);
+    const verified = signed.length > 0 && this.isSyncing() ? this.verifier.prepare(signed) : undefined;
+    this.pipeline = this.pipeline
+      .then(() => verified)
+      .then(() => this.accept(batch))
+      .catch((e: unknown) => this.ctx.log.error({ err: (e as Error).message }, "accepting blocks failed"));
+  }
+
+  /** Takes blocks again after stop(). */
+  start(): void {
+    this.stopped = false;
+  }
+
+  /** Flushes, waits until every received block is accepted, and stops the verifier threads. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.flush();
+    await this.pipeline;
+    await this.verifier.stop();
+  }
+
+  private accept(batch: readonly { peer: Peer; block: Block }[]): void {
     const outcomes = this.ctx.node.submitBlocks(
       batch.map(({ peer, block }) => ({ block, source: { peer: peer.id } })),
     );

@@ -83,6 +83,7 @@ export class P2pService implements P2pContext {
 
   async start(): Promise<void> {
     const s = this.node.settings;
+    this.sync.start();
     this.server = createServer((socket) => this.onInbound(socket));
     this.server.maxConnections = this.limits.maxInbound + 16;
     await new Promise<void>((resolve, reject) => {
@@ -140,8 +141,8 @@ export class P2pService implements P2pContext {
     this.node.off("tx", this.relay.onNodeTx);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.sync.flush(); // blocks already downloaded are kept
     for (const p of [...this.peersById.values()]) p.close("shutting down");
+    await this.sync.stop(); // blocks already downloaded are still accepted
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.saveAddressBook();
   }
