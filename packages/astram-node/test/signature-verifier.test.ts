@@ -71,4 +71,23 @@ describe("signature verification ahead of block checks", () => {
     expect(cache.size).toBe(0);
     await store.close();
   });
+
+  it("a worker thread that dies releases whoever waits, and the checks fall back to the main thread", async () => {
+    const { early, block } = chainWithTransfers();
+    const cache = new SignatureCache();
+    const verifier = new SignatureVerifier(cache, 1);
+    await verifier.prepare([early[0]!]); // starts the worker
+    const pending = verifier.prepare([block]);
+    // Kill the thread from outside, as an out-of-memory abort would.
+    await (verifier as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0]!.terminate();
+    await pending; // resolves instead of waiting forever
+    const before = cache.size;
+    await verifier.prepare([block]);
+    expect(cache.size).toBe(before); // no workers any more: nothing new is cached
+    const { store, chain } = openWithCache(cache);
+    chain.acceptBlocks([...early, block].map((b) => ({ block: b })));
+    expect(chain.tip.hash).toBe(block.hash);
+    await store.close();
+    await verifier.stop();
+  });
 });

@@ -58,11 +58,15 @@ export class SignatureVerifier {
         this.waiting.get(answer.id)?.();
         this.waiting.delete(answer.id);
       });
-      w.on("error", () => {
-        // Checks fall back to the main thread for good; release whoever waits.
+      // A worker that fails or exits on its own: checks fall back to the main thread for good, and
+      // whoever waits is released (nothing waits forever on a thread that is gone).
+      const fail = () => {
+        if (!this.workers.includes(w)) return; // stop() is ending it
         this.broken = true;
         void this.stop();
-      });
+      };
+      w.on("error", fail);
+      w.on("exit", fail);
       this.workers.push(w);
     }
   }
