@@ -23,6 +23,10 @@ const program = new Command()
   .option("--mine", "mine blocks (needs --miner-address)")
   .option("--miner-address <address>", "address that receives block rewards")
   .option("--threads <n>", "mining threads (default: one per core)")
+  .option(
+    "--verify-threads <n>",
+    "threads verifying block signatures while syncing (default: cores - 1, at most 4; 0 = none)",
+  )
   .option("--gpu", "also mine on the GPU through WebGPU")
   .option("--pace", "hold mining to the target block time (a quiet devnet; npm start does this)")
   .option("--p2p-port <port>", "P2P port (default 8335, devnet 18335; 0 = any free port)")
@@ -44,7 +48,8 @@ const program = new Command()
     "\nSettings precedence: defaults < config file < environment (ASTRAM_<KEY>, e.g. ASTRAM_HTTP_PORT)\n" +
       "< command-line flags. Config file keys: NETWORK, DATA_DIR, P2P_BIND_ADDR, P2P_PORT, HTTP_BIND_ADDR,\n" +
       "HTTP_PORT, ETH_RPC_BIND_ADDR, ETH_RPC_PORT, PUBLIC_RPC_PORT, DNS_SERVER_URL, DNS_REGISTER,\n" +
-      "BOOTSTRAP_PEERS, MINE, MINER_ADDRESS, MINER_THREADS, MINER_GPU, MINER_PACE, LOG_LEVEL, ALLOW_PRIVATE_PEERS.\n\n" +
+      "BOOTSTRAP_PEERS, MINE, MINER_ADDRESS, MINER_THREADS, MINER_GPU, MINER_PACE, VERIFY_THREADS, LOG_LEVEL,\n" +
+      "ALLOW_PRIVATE_PEERS.\n\n" +
       "Examples:\n" +
       "  astram-node --network dev --mine --miner-address 0x7e5f4552091a69125d5dfcb7b8c2659029395bdf\n" +
       "  astram-node --network test --peers 203.0.113.5:8335 --datadir /srv/astram\n",
@@ -60,6 +65,7 @@ const flags: Record<string, string | undefined> = {
   MINE: o.mine ? "true" : undefined,
   MINER_ADDRESS: str(o.minerAddress),
   MINER_THREADS: str(o.threads),
+  VERIFY_THREADS: str(o.verifyThreads),
   MINER_GPU: o.gpu ? "true" : undefined,
   MINER_PACE: o.pace ? "true" : undefined,
   P2P_PORT: str(o.p2pPort),

@@ -114,10 +114,28 @@ describe("astram-node CLI", () => {
     expect(settings.network).toBe("devnet");
   });
 
+  it("takes the number of signature verification threads, 0 included, and refuses a bad one", () => {
+    const dir = tempDir();
+    const ok = spawnSync(
+      process.execPath,
+      [cli, "--network", "dev", "--datadir", dir, "--verify-threads", "0", "--print-config"],
+      { encoding: "utf8" },
+    );
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).settings.verifyThreads).toBe(0);
+    const bad = spawnSync(process.execPath, [cli, "--network", "dev", "--datadir", dir, "--print-config"], {
+      encoding: "utf8",
+      env: { ...process.env, ASTRAM_VERIFY_THREADS: "many" },
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/VERIFY_THREADS: "many" is not a thread count \(0-64/);
+  });
+
   it("explains itself with --help", () => {
     const r = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--miner-address/);
+    expect(r.stdout).toMatch(/--verify-threads/);
     expect(r.stdout).toMatch(/precedence/);
   });
 });

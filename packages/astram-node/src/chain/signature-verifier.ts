@@ -9,7 +9,7 @@ import { type Block, encodeBlock, type SignatureCache } from "astram-core";
 import { compiledModulePath } from "../util/dist-path.js";
 import type { SignatureAnswer, SignatureJob } from "./signature-worker.js";
 
-/** Workers: the cores the main thread leaves, at most 4. */
+/** Workers by default: the cores the main thread leaves, at least 1, at most 4 (`VERIFY_THREADS`). */
 const defaultWorkers = () => Math.min(4, Math.max(1, availableParallelism() - 1));
 
 export class SignatureVerifier {

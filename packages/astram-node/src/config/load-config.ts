@@ -62,6 +62,7 @@ function defaults(network: NetworkName): NodeSettings {
     mine: false,
     minerAddress: undefined,
     minerThreads: availableParallelism(),
+    verifyThreads: Math.min(4, Math.max(1, availableParallelism() - 1)),
     gpu: false,
     minerPace: false,
     logLevel: "info",

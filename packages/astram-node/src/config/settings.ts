@@ -23,6 +23,8 @@ export interface NodeSettings {
   mine: boolean;
   minerAddress: string | undefined;
   minerThreads: number;
+  /** Threads that verify signatures of blocks ahead of the block checks while syncing; 0 = none. */
+  verifyThreads: number;
   gpu: boolean;
   /** Hold mining to the network's target block time (devnet convenience). */
   minerPace: boolean;
@@ -78,6 +80,12 @@ const threads: Parser<number> = (raw, key) => {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 1024)
     throw new ConfigError(key, `"${raw}" is not a thread count (1-1024)`);
+  return n;
+};
+const verifyThreads: Parser<number> = (raw, key) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n > 64)
+    throw new ConfigError(key, `"${raw}" is not a thread count (0-64; 0 = verify on the main thread)`);
   return n;
 };
 const chainId: Parser<number | undefined> = (raw, key) => {
@@ -166,6 +174,11 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   MINER_ADDRESS: { field: "minerAddress", parse: address, help: "address that receives mined rewards" },
   MINER_THREADS: { field: "minerThreads", parse: threads, help: "mining threads (one per core)" },
   MINER_GPU: { field: "gpu", parse: bool, help: "also mine on the GPU (false)" },
+  VERIFY_THREADS: {
+    field: "verifyThreads",
+    parse: verifyThreads,
+    help: "signature verification threads while syncing (cores - 1, at most 4; 0 = none)",
+  },
   MINER_PACE: {
     field: "minerPace",
     parse: bool,

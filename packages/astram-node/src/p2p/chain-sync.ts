@@ -43,7 +43,7 @@ export class ChainSync {
 
   constructor(private readonly ctx: P2pContext) {
     const node = ctx.node;
-    this.verifier = new SignatureVerifier(node.signatureCache);
+    this.verifier = new SignatureVerifier(node.signatureCache, node.settings.verifyThreads);
     this.headers = new HeaderTree(lazyChain(node), node.params, node.now);
     this.downloader = new BlockDownloader(
       ctx.limits,
