@@ -176,6 +176,17 @@ describe("keys and the encrypted body", () => {
     expect(hex(sealBody(k, 0, new Uint8Array(0)).subarray(0, 12))).not.toBe(hex(body.subarray(0, 12)));
   });
 
+  it("never repeats a nonce, across refills of the random pool", () => {
+    const k = sharedKey(a.privateKey, b.publicKey);
+    const nonces = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const body = sealBody(k, Topic.PING, Uint8Array.of(i & 0xff));
+      nonces.add(hex(body.subarray(0, 12)));
+      expect(openBody(k, body).content).toEqual(Uint8Array.of(i & 0xff));
+    }
+    expect(nonces.size).toBe(2000);
+  });
+
   it("a wrong key, a flipped bit or a cut body never opens", () => {
     const k = sharedKey(a.privateKey, b.publicKey);
     const body = sealBody(k, Topic.PING, new Uint8Array(34));
