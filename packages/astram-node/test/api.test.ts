@@ -388,6 +388,8 @@ describe("HTTP API: metrics and the public port", () => {
       expect(text).toMatch(/^# TYPE astram_chain_height gauge$/m);
       expect(text).toMatch(/^astram_chain_height 5$/m);
       expect(text).toMatch(/^astram_mempool_transactions 0$/m);
+      expect(text).toMatch(/^astram_signature_cache_entries 0$/m);
+      expect(text).toMatch(/^# TYPE astram_signature_cache_hits_total counter$/m);
       expect(text).toMatch(/^astram_blocks_accepted_total\{result="connected"\} 5$/m);
       expect(text).toMatch(/^astram_http_requests_total\{method="GET",route="\/status",status="200"\} 1$/m);
       expect(text).toMatch(

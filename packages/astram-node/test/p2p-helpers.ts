@@ -62,6 +62,9 @@ export async function startNode(
   return { node, p2p, dir, host, port: p2p.port };
 }
 
+/** The host:port other nodes dial to reach `t`. */
+export const peerOf = (t: TestNode): string => `${t.host}:${t.port}`;
+
 export async function stopNode(t: TestNode): Promise<void> {
   const i = running.indexOf(t.node);
   if (i >= 0) running.splice(i, 1);

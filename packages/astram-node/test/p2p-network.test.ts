@@ -2,9 +2,7 @@ import { MemoryChain } from "astram-core/testing";
 import { describe, expect, it } from "vitest";
 import { devChain } from "./chain-fixture.js";
 import { addrA, addrB, FEE, forkAt, keyA, mineBlocks, ONE, params } from "./helpers.js";
-import { startNode, stopNode, type TestNode, until } from "./p2p-helpers.js";
-
-const peerOf = (t: TestNode) => `${t.host}:${t.port}`;
+import { peerOf, startNode, stopNode, type TestNode, until } from "./p2p-helpers.js";
 
 describe("P2P network on loopback", () => {
   it("relays a block and a transaction along a line of five nodes", async () => {

@@ -9,6 +9,8 @@ const DEFAULT_CAPACITY = 100_000;
 
 export class SignatureCache {
   private readonly entries = new Set<string>();
+  /** Checks skipped because the cache held them (for metrics and tests). */
+  hits = 0;
 
   constructor(readonly capacity = DEFAULT_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -21,12 +23,16 @@ export class SignatureCache {
   }
 
   has(key: string): boolean {
-    return this.entries.has(key);
+    const hit = this.entries.has(key);
+    if (hit) this.hits++;
+    return hit;
   }
 
   /** Whether the check passed before; the entry is forgotten (a block's signatures are checked once). */
   take(key: string): boolean {
-    return this.entries.delete(key);
+    const hit = this.entries.delete(key);
+    if (hit) this.hits++;
+    return hit;
   }
 
   /** Remembers a check that passed; the oldest entry is forgotten when the cache is full. */

@@ -80,6 +80,18 @@ export function renderMetrics(node: AstramNode, metrics: NodeMetrics): string {
       "Sum of pending fees in ASRM.",
       Number(node.mempool.totalFees()) / 1e18,
     )
+    .one(
+      "astram_signature_cache_entries",
+      "gauge",
+      "Verified signatures remembered for the blocks that will carry them.",
+      node.signatureCache.size,
+    )
+    .one(
+      "astram_signature_cache_hits_total",
+      "counter",
+      "Signature checks skipped because the same check passed before.",
+      node.signatureCache.hits,
+    )
     .metric("astram_peers", "gauge", "Connected peers by direction.", [
       [{ direction: "inbound" }, peers.filter((p) => p.direction === "inbound").length],
       [{ direction: "outbound" }, peers.filter((p) => p.direction === "outbound").length],
