@@ -42,6 +42,16 @@ export interface SourcedBlock extends BlockArrival {
   readonly source: Source;
 }
 
+/** Where chain sync stands (eth_syncing, /status, the dashboard). Heights are tip heights. */
+export interface SyncProgress {
+  readonly syncing: boolean;
+  /** The height this round of catching up started from (the current height when not syncing). */
+  readonly startingHeight: number;
+  readonly currentHeight: number;
+  /** The highest tip a connected peer reports (at least the current height). */
+  readonly highestHeight: number;
+}
+
 /** What the P2P layer reports about one connected peer (for /status and the dashboard). */
 export interface PeerSummary {
   readonly id: string;
@@ -70,6 +80,11 @@ export interface NodeEvents {
 export class AstramNode extends EventEmitter<NodeEvents> {
   /** Set by the P2P service when it is attached. */
   peers: () => PeerSummary[] = () => [];
+  /** Set by the P2P service; without it the node is never syncing. */
+  syncProgress: () => SyncProgress = () => {
+    const h = this.chain?.height ?? 0;
+    return { syncing: false, startingHeight: h, currentHeight: h, highestHeight: h };
+  };
   readonly params: NetworkParams;
   readonly log: Logger;
   readonly now: () => number;

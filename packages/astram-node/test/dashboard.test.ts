@@ -87,6 +87,7 @@ describe("dashboard in headless Chromium", () => {
     expect(await text(page, "wallet-address")).toBe(addrA);
     expect(await text(page, "wallet-balance")).toMatch(/^\d[\d,]*(\.\d+)?$/);
     expect(await text(page, "mempool-count")).toMatch(/^\d+$/);
+    expect(await text(page, "sync-state")).toBe("up to date"); // a lone miner has no one to catch up with
 
     // The shown tip is a real block at the shown height.
     const height = int(await text(page, "height"));

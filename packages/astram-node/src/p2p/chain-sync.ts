@@ -8,7 +8,7 @@ import {
   VerifyError,
 } from "astram-core";
 import { SignatureVerifier } from "../chain/signature-verifier.js";
-import type { AstramNode } from "../node.js";
+import type { AstramNode, SyncProgress } from "../node.js";
 import { BlockDownloader } from "./block-downloader.js";
 import type { P2pContext } from "./context.js";
 import { HeaderTree } from "./header-tree.js";
@@ -40,6 +40,8 @@ export class ChainSync {
   private pipeline: Promise<void> = Promise.resolve();
   private readonly verifier: SignatureVerifier;
   private stopped = false;
+  /** The height the current round of catching up started from; null when not syncing. */
+  private roundStart: number | null = null;
 
   constructor(private readonly ctx: P2pContext) {
     const node = ctx.node;
@@ -57,6 +59,25 @@ export class ChainSync {
   isSyncing(): boolean {
     const ours = this.ctx.node.chain.height + 1;
     return this.downloader.queued > 0 || this.ctx.ready().some((p) => p.height > ours);
+  }
+
+  /** Where sync stands; a round of catching up starts when the node falls behind a peer. */
+  syncProgress(): SyncProgress {
+    const current = this.ctx.node.chain.height;
+    const highest = Math.max(current, ...this.ctx.ready().map((p) => p.height - 1));
+    const syncing = this.isSyncing();
+    this.noteRound(syncing, current);
+    return {
+      syncing,
+      startingHeight: this.roundStart ?? current,
+      currentHeight: current,
+      highestHeight: highest,
+    };
+  }
+
+  private noteRound(syncing: boolean, current: number): void {
+    if (!syncing) this.roundStart = null;
+    else this.roundStart ??= current;
   }
 
   /** A peer finished its handshake: catch up if it is ahead. */
@@ -185,6 +206,7 @@ export class ChainSync {
   }
 
   private accept(batch: readonly { peer: Peer; block: Block }[]): void {
+    this.noteRound(this.isSyncing(), this.ctx.node.chain.height);
     const outcomes = this.ctx.node.submitBlocks(
       batch.map(({ peer, block }) => ({ block, source: { peer: peer.id } })),
     );

@@ -97,6 +97,7 @@ export class P2pService implements P2pContext {
     this.boundPort = typeof addr === "object" && addr ? addr.port : s.p2pPort;
     this.running = true;
     this.node.peers = () => this.summaries();
+    this.node.syncProgress = () => this.sync.syncProgress();
     this.node.on("block", this.relay.onNodeBlock);
     this.node.on("tx", this.relay.onNodeTx);
     for (const p of s.bootstrapPeers) {

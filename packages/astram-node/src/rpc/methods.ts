@@ -120,7 +120,16 @@ export const METHODS: Readonly<Record<string, Method>> = {
   net_listening: noArgs(() => true),
   net_peerCount: noArgs(({ node }) => toQuantity(node.peers().length)),
   eth_chainId: noArgs(({ node }) => toQuantity(node.params.chainId)),
-  eth_syncing: noArgs(() => false),
+  eth_syncing: noArgs(({ node }) => {
+    const s = node.syncProgress();
+    return s.syncing
+      ? {
+          startingBlock: toQuantity(s.startingHeight),
+          currentBlock: toQuantity(s.currentHeight),
+          highestBlock: toQuantity(s.highestHeight),
+        }
+      : false;
+  }),
   eth_mining: noArgs(({ node }) => node.miner?.isRunning ?? false),
   eth_hashrate: noArgs(({ node }) => toQuantity(Math.floor(node.miner?.hashrate ?? 0))),
   eth_accounts: noArgs(() => []),

@@ -1,6 +1,6 @@
 import { bigintToHex, formatAsrm } from "astram-core";
 import { DEFAULT_MEMPOOL_LIMITS } from "../../mempool/mempool.js";
-import type { AstramNode, PeerSummary } from "../../node.js";
+import type { AstramNode, PeerSummary, SyncProgress } from "../../node.js";
 import type { NodeMetrics } from "../metrics.js";
 import { NODE_VERSION } from "../version.js";
 
@@ -60,6 +60,18 @@ export function peerToJSON(p: PeerSummary) {
   };
 }
 
+export function syncToJSON(s: SyncProgress) {
+  const span = s.highestHeight - s.startingHeight;
+  return {
+    syncing: s.syncing,
+    starting_height: s.startingHeight,
+    current_height: s.currentHeight,
+    highest_height: s.highestHeight,
+    progress_percent:
+      !s.syncing || span <= 0 ? 100 : Math.floor(((s.currentHeight - s.startingHeight) / span) * 1000) / 10,
+  };
+}
+
 /** UTXO-set size, read once per tip (the set only changes when the tip does). */
 const utxoCountCache = new WeakMap<AstramNode, { tip: string; count: number }>();
 function utxoCount(node: AstramNode): number {
@@ -103,6 +115,7 @@ export function nodeStatus(node: AstramNode, metrics: NodeMetrics) {
       target_spacing: node.params.targetSpacing,
       utxo_count: utxoCount(node),
     },
+    sync: syncToJSON(node.syncProgress()),
     mempool: {
       pending_transactions: node.mempool.size,
       bytes: node.mempool.totalBytes,

@@ -28,6 +28,13 @@ export const statusSchema = obj({
     target_spacing: int,
     utxo_count: int,
   }),
+  sync: obj({
+    syncing: { type: "boolean" },
+    starting_height: int,
+    current_height: int,
+    highest_height: int,
+    progress_percent: { type: "number" },
+  }),
   mempool: obj({
     pending_transactions: int,
     bytes: int,

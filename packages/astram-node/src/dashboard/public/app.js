@@ -49,6 +49,14 @@ function renderStatus(s) {
   set("difficulty", `${s.blockchain.difficulty} (tip ${s.blockchain.tip_difficulty})`);
   set("chain-work", BigInt(s.blockchain.chain_work).toLocaleString("en-US"));
   set("utxo-count", formatInt(s.blockchain.utxo_count));
+  const sync = s.sync;
+  set(
+    "sync-state",
+    sync.syncing
+      ? `syncing: ${formatInt(sync.current_height)} of ${formatInt(sync.highest_height)} (${sync.progress_percent} %)`
+      : "up to date",
+  );
+  $("sync-state").dataset.state = sync.syncing ? "syncing" : "synced";
 
   const m = s.mining;
   set("mining-state", m.active ? "active" : "idle");
