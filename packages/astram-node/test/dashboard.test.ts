@@ -109,6 +109,19 @@ describe("dashboard in headless Chromium", () => {
       return n;
     });
     expect(painted).toBeGreaterThan(1000);
+    // Redraws never resize the layout: the mining card keeps its height while samples arrive.
+    const cardHeight = () => page.locator(".card.mining").evaluate((e) => e.getBoundingClientRect().height);
+    const before = await cardHeight();
+    await page.setViewportSize({ width: 1280, height: 2400 }); // taller than the page
+    const samples = Number(await page.locator("#hashrate-chart").getAttribute("data-samples"));
+    await until(
+      async () => Number(await page.locator("#hashrate-chart").getAttribute("data-samples")) >= samples + 2,
+    );
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await until(
+      async () => Number(await page.locator("#hashrate-chart").getAttribute("data-samples")) >= samples + 3,
+    );
+    expect(await cardHeight()).toBe(before);
 
     // The peer connected over P2P is listed.
     await until(async () => (await text(page, "peer-count")) === "1");
