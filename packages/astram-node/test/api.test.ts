@@ -339,9 +339,16 @@ describe("HTTP API: blocks and mining", () => {
     try {
       const next = ref.buildBlock({ miner: addrB });
       const b64 = Buffer.from(encodeBlock(next)).toString("base64");
-      const ok = await request(`${t.api}/mining/submit`, { body: { block_b64: b64 } });
+      // Sent with its height written as a padded varint (0xFB + u16): the same block once decoded;
+      // what the node stores and measures is the canonical encoding.
+      const canonical = encodeBlock(next);
+      expect(canonical[0]).toBe(3);
+      const padded = Buffer.concat([Buffer.from([0xfb, 3, 0]), canonical.subarray(1)]).toString("base64");
+      const ok = await request(`${t.api}/mining/submit`, { body: { block_b64: padded } });
       expect(ok.body).toEqual({ status: "ok", result: "connected", hash: next.hash, height: 3 });
       expect(t.node.chain.tip.hash).toBe(next.hash);
+      expect(t.node.chain.tip.size).toBe(canonical.length);
+      expect(Buffer.from(t.node.store.getBlockBytes(next.hash)!)).toEqual(Buffer.from(canonical));
       expect((await request(`${t.api}/mining/submit`, { body: { block_b64: b64 } })).body.status).toBe(
         "duplicate",
       );

@@ -54,7 +54,9 @@ export function miningWriteRoutes(app: FastifyInstance, { node, metrics }: ApiCo
       }
       let result: ReturnType<typeof node.submitBlock>;
       try {
-        result = node.submitBlock(block, "http", bytes);
+        // Not `bytes`: bincode readers accept padded varints, and only the canonical encoding may
+        // be stored, served and measured against the size limit.
+        result = node.submitBlock(block, "http");
       } catch (e) {
         if (e instanceof VerifyError) {
           metrics.recordInvalidBlock(block.hash, e.code);
