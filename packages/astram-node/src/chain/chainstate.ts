@@ -149,7 +149,13 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
           this.best.push(e);
         }
       });
-      this.opts.onProgress?.("reindexing", this.best.length, path.length);
+      const done = this.best.length;
+      if (
+        stopped ||
+        done === path.length ||
+        Math.floor(done / 1000) > Math.floor((done - REINDEX_RUN) / 1000)
+      )
+        this.opts.onProgress?.("reindexing", done, path.length);
     }
   }
 
