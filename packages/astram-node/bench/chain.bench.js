@@ -60,6 +60,11 @@ export default async function () {
     const reopened = ChainStore.open(dir, params.networkId);
     const reorgChain = new Chainstate(reopened, params);
     reorgChain.init();
+    // --reindex of the same store: UTXO set and indexes rebuilt from the stored blocks (signatures
+    // were checked when the blocks arrived), 64 blocks per commit.
+    const x0 = performance.now();
+    reorgChain.reindex();
+    const reindexSeconds = (performance.now() - x0) / 1000;
 
     const pub = publicKeyFromPrivate(key);
     const digest = signingDigest(new Uint8Array(300));
@@ -102,6 +107,13 @@ export default async function () {
       value: txCount / pipelinedSeconds,
       unit: "tx/s",
       ref: ceiling,
+    });
+
+    rows.push({
+      name: `reindex ${blocks.length} blocks / ${txCount} transactions`,
+      value: blocks.length / reindexSeconds,
+      unit: "blocks/s",
+      ref: { name: "importing them, one commit per block", value: blocks.length / seconds, unit: "blocks/s" },
     });
 
     // A 101-block branch from height 1900 replaces the last 100 blocks (each carrying 50 txs).
