@@ -33,6 +33,7 @@ export class ChainSync {
   readonly headers: HeaderTree;
   readonly downloader: BlockDownloader;
   private lastProgressLog = 0;
+  private lastProgressHeight = 0;
   /** Blocks received and not yet accepted (see onBlock), and the pending flush. */
   private arrivals: { peer: Peer; block: Block }[] = [];
   private flushTimer: NodeJS.Immediate | null = null;
@@ -265,7 +266,13 @@ export class ChainSync {
     if (target <= height) return;
     const now = Date.now();
     if (now - this.lastProgressLog < 2000) return;
+    // The rate since the previous line (none on the first), and the time left at that rate.
+    const rate =
+      this.lastProgressLog > 0 && height > this.lastProgressHeight
+        ? ((height - this.lastProgressHeight) * 1000) / (now - this.lastProgressLog)
+        : undefined;
     this.lastProgressLog = now;
+    this.lastProgressHeight = height;
     this.ctx.log.info(
       {
         height,
@@ -273,6 +280,9 @@ export class ChainSync {
         percent: Math.floor((height / Math.max(target, 1)) * 100),
         peers: peers.length,
         queued: this.downloader.queued,
+        ...(rate === undefined
+          ? {}
+          : { blocksPerSecond: Math.round(rate), etaSeconds: Math.ceil((target - height) / rate) }),
       },
       `syncing: block ${height} of ${target}`,
     );
