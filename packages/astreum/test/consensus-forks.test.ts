@@ -1,8 +1,11 @@
 // Switching heads: the transactions of blocks that leave the chain and are not on the new branch.
 import { abandonedTransactions, Block, generateKeyPair } from "astreum";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { MemoryChain, transfer } from "./consensus-helpers.js";
 import { hex } from "./helpers.js";
+import { closeAll, makeNode } from "./node-helpers.js";
+
+afterEach(closeAll);
 
 describe("abandonedTransactions", () => {
   it("returns what only the old branch carried; nothing when the new head descends from the old", async () => {
@@ -36,5 +39,30 @@ describe("abandonedTransactions", () => {
     expect(
       await abandonedTransactions(chain.lookup, async () => null, head(old.block), head(n2.block)),
     ).toEqual([]);
+  });
+});
+
+describe("a node switching heads", () => {
+  it("queues the transactions of abandoned blocks again (the node's wiring of abandonedTransactions)", async () => {
+    const chain = await MemoryChain.create();
+    const v = chain.validator;
+    for (let i = 0; i < 3; i++) await chain.next();
+    const t1 = transfer(v, generateKeyPair().publicKey, 1n, 1n);
+    const old = await chain.next([t1], 2, false);
+    chain.add(old.atoms);
+    const n1 = await chain.next([], 3);
+    const node = makeNode();
+    await node.connect();
+    await node.storeAtoms([...chain.atoms.values()]);
+    // Unit isolation: the private step adopt() runs for a validating node after the head moves.
+    const internals = node as unknown as {
+      requeueAbandoned(previous: unknown, head: unknown): Promise<void>;
+      pool: { size: number; take(): { hash(): Uint8Array }[] };
+    };
+    await internals.requeueAbandoned(
+      { hash: old.block.hash(), block: old.block },
+      { hash: n1.block.hash(), block: n1.block },
+    );
+    expect(internals.pool.take().map((tx) => hex(tx.hash()))).toEqual([hex(t1.hash())]);
   });
 });
