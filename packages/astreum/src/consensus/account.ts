@@ -1,11 +1,8 @@
 // Accounts (facts §4.3). The account chain, head first:
 //   Link(head_hash=data_hash), Bytes(counter LE), Link(head_hash=code_hash),
 //   Link(head_hash=channels_hash), Bytes(balance LE), Symbol("account")
-// and the account id is the chain's expression hash. The accounts trie maps address -> account id.
-import { BytesExpr, type Expr, type LinkExpr, ZERO32 } from "../machine/expr.js";
-import { idsEqual } from "../storage/atom-id.js";
-import { atomize } from "../storage/atomize.js";
-import { ConsensusDecodeError } from "./errors.js";
+// and the account id (ExprRecord.id) is the chain's hash. The accounts trie maps address -> account id.
+import { BytesExpr, type LinkExpr, ZERO32 } from "../machine/expr.js";
 import {
   type AtomLookup,
   bytesItem,
@@ -16,6 +13,7 @@ import {
   hashRef,
   kindSymbol,
 } from "./expr-chain.js";
+import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeLE, encodeLE } from "./integers.js";
 
 /** The treasury account: its data trie lists the validators' stakes. */
@@ -31,7 +29,7 @@ export interface AccountFields {
   channelsHash?: Uint8Array;
 }
 
-export class Account {
+export class Account extends ExprRecord {
   balance: bigint;
   counter: bigint;
   codeHash: Uint8Array;
@@ -39,6 +37,7 @@ export class Account {
   channelsHash: Uint8Array;
 
   constructor(f: AccountFields = {}) {
+    super();
     this.balance = f.balance ?? 0n;
     this.counter = f.counter ?? 0n;
     this.codeHash = f.codeHash ?? ZERO32;
@@ -61,15 +60,6 @@ export class Account {
     ]);
   }
 
-  /** The account id (what the accounts trie stores under the address). */
-  id(): Uint8Array {
-    return this.toExpr().hash();
-  }
-
-  atoms(): Expr[] {
-    return atomize(this.toExpr());
-  }
-
   static async load(lookup: AtomLookup, id: Uint8Array): Promise<Account> {
     const items = await chainItems(lookup, id, 6, "account");
     await expectSymbol(lookup, items[5]!, "account");
@@ -80,7 +70,6 @@ export class Account {
       channelsHash: await hashItem(lookup, items[3]!, "account channels hash"),
       balance: decodeLE(await bytesItem(lookup, items[4]!, "account balance")),
     });
-    if (!idsEqual(a.id(), id)) throw new ConsensusDecodeError("account is not in canonical form");
-    return a;
+    return canonical(a, id, "account");
   }
 }

@@ -7,10 +7,9 @@
 // Header: Link(body, Link(Bytes(signature), Link(Bytes(version), Symbol("block")))); the block hash
 // is the header's expression hash. The validator signs the body hash with Ed25519; the nonce is
 // searched until the block hash has enough leading zero bits.
-import { BytesExpr, type Expr, type LinkExpr, ZERO32 } from "../machine/expr.js";
+import { BytesExpr, type LinkExpr, ZERO32 } from "../machine/expr.js";
 import { leadingZeroBits } from "../relay/pow.js";
 import { idsEqual } from "../storage/atom-id.js";
-import { atomize } from "../storage/atomize.js";
 import { publicKeyOf, type SecretKeyInput, sign, verify } from "./ed25519.js";
 import { ConsensusDecodeError } from "./errors.js";
 import {
@@ -24,6 +23,7 @@ import {
   kindSymbol,
   loadRef,
 } from "./expr-chain.js";
+import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeBE, encodeBE, toSafeNumber } from "./integers.js";
 
 export const BLOCK_VERSION = 1;
@@ -51,7 +51,7 @@ export interface BlockFields {
   signature?: Uint8Array | null;
 }
 
-export class Block {
+export class Block extends ExprRecord {
   readonly chainId: number;
   readonly height: number;
   readonly previousBlockHash: Uint8Array;
@@ -74,6 +74,7 @@ export class Block {
   private header: LinkExpr | null = null;
 
   constructor(f: BlockFields) {
+    super();
     this.chainId = f.chainId;
     this.height = f.height;
     this.previousBlockHash = f.previousBlockHash ?? ZERO32;
@@ -164,7 +165,7 @@ export class Block {
 
   /** The block hash (its atom id). */
   hash(): Uint8Array {
-    return this.toExpr().hash();
+    return this.id();
   }
 
   /** Signs the body hash with the validator's key (which must be `validatorPublicKey`). */
@@ -203,11 +204,6 @@ export class Block {
     }
   }
 
-  /** Every atom of the block itself (not of the objects its hash references point at). */
-  atoms(): Expr[] {
-    return atomize(this.toExpr());
-  }
-
   /** Reads a block from atoms; throws ConsensusDecodeError or MissingAtomError. */
   static async load(lookup: AtomLookup, hash: Uint8Array): Promise<Block> {
     const header = await chainItems(lookup, hash, 4, "block");
@@ -243,7 +239,6 @@ export class Block {
       nonce: await num(16, "nonce"),
       signature: signature.length === 0 ? null : signature,
     });
-    if (!idsEqual(block.hash(), hash)) throw new ConsensusDecodeError("block is not in canonical form");
-    return block;
+    return canonical(block, hash, "block");
   }
 }

@@ -18,8 +18,9 @@ import {
   kindSymbol,
   slotTarget,
 } from "./expr-chain.js";
+import { canonical, ExprRecord } from "./expr-record.js";
 
-export class TrieNode {
+export class TrieNode extends ExprRecord {
   private cachedExpr: LinkExpr | null = null;
   constructor(
     /** Prefix length in bits. */
@@ -29,7 +30,9 @@ export class TrieNode {
     readonly value: Uint8Array | null,
     readonly child0: Uint8Array | null,
     readonly child1: Uint8Array | null,
-  ) {}
+  ) {
+    super();
+  }
 
   toExpr(): LinkExpr {
     if (this.cachedExpr === null) {
@@ -48,7 +51,7 @@ export class TrieNode {
   }
 
   hash(): Uint8Array {
-    return this.toExpr().hash();
+    return this.id();
   }
 
   static async load(lookup: AtomLookup, id: Uint8Array): Promise<TrieNode> {
@@ -67,8 +70,7 @@ export class TrieNode {
       slotTarget(items[2]!),
       slotTarget(items[1]!),
     );
-    if (!idsEqual(node.hash(), id)) throw new ConsensusDecodeError("trie node is not in canonical form");
-    return node;
+    return canonical(node, id, "trie node");
   }
 }
 

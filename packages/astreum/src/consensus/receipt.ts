@@ -2,9 +2,7 @@
 //   Link(head_hash=tx_hash), Bytes(status BE), Bytes(transaction_fee BE), Bytes(storage_fee BE),
 //   Link(head_hash=logs_hash)
 // Header: Link(body, Link(Bytes(version BE), Symbol("receipt"))); the receipt id is its hash.
-import { BytesExpr, type Expr, type LinkExpr, ZERO32 } from "../machine/expr.js";
-import { idsEqual } from "../storage/atom-id.js";
-import { atomize } from "../storage/atomize.js";
+import { BytesExpr, type LinkExpr, ZERO32 } from "../machine/expr.js";
 import { ConsensusDecodeError } from "./errors.js";
 import {
   type AtomLookup,
@@ -17,20 +15,23 @@ import {
   kindSymbol,
   loadRef,
 } from "./expr-chain.js";
+import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeBE, encodeBE } from "./integers.js";
 
 export const ReceiptStatus = { SUCCESS: 0, FAILED: 1 } as const;
 export type ReceiptStatus = (typeof ReceiptStatus)[keyof typeof ReceiptStatus];
 export const RECEIPT_VERSION = 1;
 
-export class Receipt {
+export class Receipt extends ExprRecord {
   constructor(
     readonly transactionHash: Uint8Array,
     readonly status: ReceiptStatus,
     readonly transactionFee: bigint,
     readonly storageFee: bigint = 0n,
     readonly logsHash: Uint8Array = ZERO32,
-  ) {}
+  ) {
+    super();
+  }
 
   toExpr(): LinkExpr {
     const body = chain([
@@ -41,14 +42,6 @@ export class Receipt {
       hashRef(this.logsHash),
     ]);
     return chain([body, new BytesExpr(encodeBE(RECEIPT_VERSION)), kindSymbol("receipt")]);
-  }
-
-  id(): Uint8Array {
-    return this.toExpr().hash();
-  }
-
-  atoms(): Expr[] {
-    return atomize(this.toExpr());
   }
 
   static async load(lookup: AtomLookup, id: Uint8Array): Promise<Receipt> {
@@ -71,7 +64,6 @@ export class Receipt {
       decodeBE(await bytesItem(lookup, body[3]!, "receipt storage fee")),
       await hashItem(lookup, body[4]!, "receipt logs"),
     );
-    if (!idsEqual(r.id(), id)) throw new ConsensusDecodeError("receipt is not in canonical form");
-    return r;
+    return canonical(r, id, "receipt");
   }
 }

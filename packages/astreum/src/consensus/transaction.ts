@@ -3,9 +3,8 @@
 // (numbers minimal little-endian, code one byte); the sender signs the body's expression hash with
 // Ed25519. The header Link(body, Link(Bytes(signature), Link(Bytes(version), Symbol("transaction"))))
 // hashes to the transaction hash, its id in storage and on the wire.
-import { BytesExpr, type Expr, type LinkExpr } from "../machine/expr.js";
+import { BytesExpr, type LinkExpr } from "../machine/expr.js";
 import { idsEqual } from "../storage/atom-id.js";
-import { atomize } from "../storage/atomize.js";
 import { publicKeyOf, type SecretKeyInput, sign, verify } from "./ed25519.js";
 import { ConsensusDecodeError } from "./errors.js";
 import {
@@ -17,6 +16,7 @@ import {
   kindSymbol,
   loadRef,
 } from "./expr-chain.js";
+import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeLE, encodeLE, toSafeNumber } from "./integers.js";
 
 /** Transaction codes (one byte). Only TRANSFER is applied; the others are recognised and refused. */
@@ -54,7 +54,7 @@ export interface TransactionFields {
   version?: number;
 }
 
-export class Transaction {
+export class Transaction extends ExprRecord {
   readonly chainId: number;
   readonly amount: bigint;
   readonly code: TransactionCode;
@@ -71,6 +71,7 @@ export class Transaction {
   private signatureOk: boolean | null = null;
 
   constructor(f: TransactionFields) {
+    super();
     this.chainId = Number(f.chainId);
     this.amount = BigInt(f.amount);
     this.code = f.code ?? TransactionCode.TRANSFER;
@@ -130,7 +131,7 @@ export class Transaction {
 
   /** The transaction hash (its atom id). */
   hash(): Uint8Array {
-    return this.toExpr().hash();
+    return this.id();
   }
 
   /** Signs the body hash with the sender's secret key (which must belong to `sender`). */
@@ -147,11 +148,6 @@ export class Transaction {
   verifySignature(): boolean {
     this.signatureOk ??= this.sig !== null && verify(this.sender, this.bodyHash(), this.sig);
     return this.signatureOk;
-  }
-
-  /** Every atom of the transaction (what is stored and advertised). */
-  atoms(): Expr[] {
-    return atomize(this.toExpr());
   }
 
   /** Reads a transaction from atoms; throws ConsensusDecodeError or MissingAtomError. */
@@ -183,8 +179,7 @@ export class Transaction {
       sender: v[7]!,
       signature: signature.length === 0 ? null : signature,
     });
-    if (!idsEqual(tx.hash(), hash)) throw new ConsensusDecodeError("transaction is not in canonical form");
-    return tx;
+    return canonical(tx, hash, "transaction");
   }
 }
 

@@ -1,10 +1,7 @@
 // A validator's record in the treasury account's data trie (facts §4.5): the chain
 //   Bytes(stake_balance LE), Link(head_hash=loans_root), Bytes(total_interest_paid LE),
 //   Symbol("treasury-user-record").
-import { BytesExpr, type Expr, type LinkExpr, ZERO32 } from "../machine/expr.js";
-import { idsEqual } from "../storage/atom-id.js";
-import { atomize } from "../storage/atomize.js";
-import { ConsensusDecodeError } from "./errors.js";
+import { BytesExpr, type LinkExpr, ZERO32 } from "../machine/expr.js";
 import {
   type AtomLookup,
   bytesItem,
@@ -15,14 +12,17 @@ import {
   hashRef,
   kindSymbol,
 } from "./expr-chain.js";
+import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeLE, encodeLE } from "./integers.js";
 
-export class TreasuryRecord {
+export class TreasuryRecord extends ExprRecord {
   constructor(
     readonly stakeBalance: bigint,
     readonly loansRoot: Uint8Array = ZERO32,
     readonly totalInterestPaid: bigint = 0n,
-  ) {}
+  ) {
+    super();
+  }
 
   toExpr(): LinkExpr {
     return chain([
@@ -33,14 +33,6 @@ export class TreasuryRecord {
     ]);
   }
 
-  id(): Uint8Array {
-    return this.toExpr().hash();
-  }
-
-  atoms(): Expr[] {
-    return atomize(this.toExpr());
-  }
-
   static async load(lookup: AtomLookup, id: Uint8Array): Promise<TreasuryRecord> {
     const items = await chainItems(lookup, id, 4, "treasury record");
     await expectSymbol(lookup, items[3]!, "treasury-user-record");
@@ -49,7 +41,6 @@ export class TreasuryRecord {
       await hashItem(lookup, items[1]!, "loans root"),
       decodeLE(await bytesItem(lookup, items[2]!, "interest paid")),
     );
-    if (!idsEqual(r.id(), id)) throw new ConsensusDecodeError("treasury record is not in canonical form");
-    return r;
+    return canonical(r, id, "treasury record");
   }
 }
