@@ -13,6 +13,13 @@ import { idsEqual, NIL_ID } from "./storage/atom-id.js";
 import type { AtomStore } from "./storage/atom-store.js";
 import { NotAListError } from "./storage/errors.js";
 
+/** A missing or malformed piece: not the prefetcher's to report (the decoder reports it). */
+function isLeftToDecoder(err: unknown): boolean {
+  return (
+    err instanceof MissingAtomError || err instanceof ConsensusDecodeError || err instanceof NotAListError
+  );
+}
+
 export class Prefetcher {
   constructor(
     private readonly store: AtomStore,
@@ -32,13 +39,7 @@ export class Prefetcher {
       if (peer !== undefined && !this.store.hasLocal(body)) this.hintProvider(body, peer);
       await this.store.resolveList(body);
     } catch (err) {
-      if (
-        err instanceof MissingAtomError ||
-        err instanceof ConsensusDecodeError ||
-        err instanceof NotAListError
-      )
-        return;
-      throw err;
+      if (!isLeftToDecoder(err)) throw err;
     }
   }
 
@@ -52,13 +53,7 @@ export class Prefetcher {
       const ids = await hashListIds((h) => this.store.getLocal(h), list, "transaction list");
       await Promise.all(ids.map((id) => this.object(id, 4, peer)));
     } catch (err) {
-      if (
-        err instanceof MissingAtomError ||
-        err instanceof ConsensusDecodeError ||
-        err instanceof NotAListError
-      )
-        return;
-      throw err;
+      if (!isLeftToDecoder(err)) throw err;
     }
   }
 

@@ -20,7 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldsOf } from "./consensus-helpers.js";
 import { hex } from "./helpers.js";
-import { closeAll, makeNode, seedOf } from "./node-helpers.js";
+import { closeAll, makeNode, nextTransfer, seedOf } from "./node-helpers.js";
 import { waitFor } from "./relay-helpers.js";
 
 let validator: Node;
@@ -56,17 +56,7 @@ describe("one validator, two verifiers", () => {
   });
 
   it("a transaction sent from a verifier is included, and every node sees its effects", async () => {
-    await waitFor("funds", async () => ((await a.getAccount(key.publicKey))?.balance ?? 0n) >= 2n, 30_000);
-    const recipient = generateKeyPair().publicKey;
-    const account = (await a.getAccount(key.publicKey))!;
-    const tx = createTransaction({
-      chainId: a.config.chain_id,
-      amount: 1,
-      counter: account.counter + 1n,
-      recipient,
-      sender: key.publicKey,
-    });
-    tx.sign(key.secretKey);
+    const { tx, recipient } = await nextTransfer(a, key);
     const hash = await sendTransaction(a, tx);
     for (const n of [validator, a, b]) {
       const found = await waitFor("inclusion", () => n.getTransactionReceipt(hash), 30_000);

@@ -28,7 +28,7 @@ import {
 } from "astreum";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { hex } from "./helpers.js";
-import { closeAll, makeNode } from "./node-helpers.js";
+import { closeAll, makeNode, nextTransfer } from "./node-helpers.js";
 import { waitFor } from "./relay-helpers.js";
 
 const dirs: string[] = [];
@@ -142,17 +142,7 @@ describe("sendTransaction(node, tx)", () => {
     const node = makeNode();
     const k = generateKeyPair();
     await node.validate(k.secretKey);
-    await waitFor("funds", async () => ((await node.getAccount(k.publicKey))?.balance ?? 0n) >= 2n, 30_000);
-    const recipient = generateKeyPair().publicKey;
-    const account = (await node.getAccount(k.publicKey))!;
-    const tx = createTransaction({
-      chainId: 0,
-      amount: 1,
-      counter: account.counter + 1n,
-      recipient,
-      sender: k.publicKey,
-    });
-    tx.sign(k.secretKey);
+    const { tx, recipient } = await nextTransfer(node, k);
     const hash = await sendTransaction(node, tx);
     expect(hex(hash)).toBe(hex(tx.hash()));
     const ads = node.atomAdvertisements.filter(
