@@ -5,6 +5,7 @@
 // Spacing: 2 s after a block with fees; each empty block adds a second (the reference's rule).
 import type { Logger } from "../logger.js";
 import { idKey, idsEqual } from "../storage/atom-id.js";
+import { BackgroundLoop } from "./background-loop.js";
 import type { Block } from "./block.js";
 import { type BuiltBlock, buildBlock } from "./build-block.js";
 import { TARGET_BLOCK_SPACING } from "./difficulty.js";
@@ -39,41 +40,19 @@ const LATE_SECONDS = 2;
 /** Minimum head start for building before the timestamp (ms). */
 const MIN_LEAD_MS = 100;
 
-export class ValidationWorker {
-  private controller: AbortController | null = null;
-  private loop: Promise<void> | null = null;
+export class ValidationWorker extends BackgroundLoop {
   private spacing = TARGET_BLOCK_SPACING;
   private buildMs = 0;
   /** Schedule answers per head (the draw depends on the head only). */
   private scheduled: { head: string; validator: Uint8Array } | null = null;
   readonly stats = { produced: 0, dropped: 0, transactions: 0, rejected: 0 };
 
-  constructor(private readonly host: ValidatorHost) {}
-
-  get running(): boolean {
-    return this.loop !== null;
+  constructor(private readonly host: ValidatorHost) {
+    super("validation worker", host.log);
   }
 
   get blockSpacing(): number {
     return this.spacing;
-  }
-
-  /** Starts the loop (idempotent). */
-  start(): void {
-    if (this.loop !== null) return;
-    this.controller = new AbortController();
-    const signal = this.controller.signal;
-    this.loop = this.run(signal).catch((err: unknown) => {
-      this.host.log.error(`validation worker stopped: ${(err as Error).message}`);
-    });
-  }
-
-  /** Stops the loop and waits for it. */
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = null;
-    this.controller = null;
   }
 
   /** Resets the spacing to the target (after adopting another head). */
@@ -85,7 +64,7 @@ export class ValidationWorker {
     return this.host.now?.() ?? Date.now();
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  protected async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
         if (!(await this.step(signal))) await sleep(IDLE_MS, signal);

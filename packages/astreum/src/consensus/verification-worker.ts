@@ -13,6 +13,7 @@ import type { Logger } from "../logger.js";
 import type { Expr } from "../machine/expr.js";
 import type { Peer } from "../relay/peer.js";
 import { idKey, idsEqual } from "../storage/atom-id.js";
+import { BackgroundLoop } from "./background-loop.js";
 import type { Block } from "./block.js";
 import { MissingAtomError, VerifyError } from "./errors.js";
 import type { AtomLookup } from "./expr-chain.js";
@@ -52,33 +53,13 @@ const MIN_ROUND_GAP_MS = 100;
 /** Longest walk back from a reported head in one round. */
 const MAX_WALK = 100_000;
 
-export class VerificationWorker {
-  private controller: AbortController | null = null;
-  private loop: Promise<void> | null = null;
+export class VerificationWorker extends BackgroundLoop {
   private waker: AbortController | null = null;
   private wakeRequested = false;
   readonly stats = { rounds: 0, verified: 0, rejected: 0, adopted: 0 };
 
-  constructor(private readonly host: VerifierHost) {}
-
-  get running(): boolean {
-    return this.loop !== null;
-  }
-
-  start(): void {
-    if (this.loop !== null) return;
-    this.controller = new AbortController();
-    const signal = this.controller.signal;
-    this.loop = this.run(signal).catch((err: unknown) => {
-      this.host.log.error(`verification worker stopped: ${(err as Error).message}`);
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = null;
-    this.controller = null;
+  constructor(private readonly host: VerifierHost) {
+    super("verification worker", host.log);
   }
 
   /**
@@ -90,7 +71,7 @@ export class VerificationWorker {
     this.waker?.abort();
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  protected async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       this.wakeRequested = false;
       try {
