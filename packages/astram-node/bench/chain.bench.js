@@ -23,9 +23,7 @@ async function importInRuns(blocks, withWorker) {
     for (let i = 0; i < blocks.length; i += 64) {
       const run = blocks.slice(i, i + 64);
       const verified = verifier.prepare(run);
-      pipeline = pipeline
-        .then(() => verified)
-        .then(() => chain.acceptBlocks(run.map((block) => ({ block }))));
+      pipeline = pipeline.then(() => verified).then(() => chain.acceptBlocks(run));
       await new Promise((r) => setImmediate(r)); // the next run arrives while this one waits
     }
     await pipeline;

@@ -55,8 +55,7 @@ async function syncRun(root, name, blocks) {
   const chain = new Chainstate(store, params);
   chain.init();
   const t0 = performance.now();
-  for (let i = 0; i < blocks.length; i += 64)
-    chain.acceptBlocks(blocks.slice(i, i + 64).map((block) => ({ block })));
+  for (let i = 0; i < blocks.length; i += 64) chain.acceptBlocks(blocks.slice(i, i + 64));
   const importSec = (performance.now() - t0) / 1000;
   await store.close();
 

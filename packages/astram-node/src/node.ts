@@ -9,7 +9,7 @@ import {
 } from "astram-core";
 import type { Logger } from "pino";
 import { ChainStore } from "./chain/chain-store.js";
-import type { AcceptResult, BlockArrival } from "./chain/chainstate.js";
+import type { AcceptResult } from "./chain/chainstate.js";
 import { Chainstate } from "./chain/chainstate.js";
 import type { NodeSettings } from "./config/settings.js";
 import { createLogger } from "./log.js";
@@ -38,7 +38,8 @@ export function networkFromSettings(s: NodeSettings): NetworkParams {
 export type Source = "local" | "http" | "rpc" | "miner" | { readonly peer: string };
 
 /** A block to submit and where it came from. */
-export interface SourcedBlock extends BlockArrival {
+export interface SourcedBlock {
+  readonly block: Block;
   readonly source: Source;
 }
 
@@ -125,8 +126,8 @@ export class AstramNode extends EventEmitter<NodeEvents> {
   }
 
   /** The single path for blocks from peers, the API and the miner: throws VerifyError on invalid blocks. */
-  submitBlock(block: Block, source: Source, encoded?: Uint8Array): AcceptResult {
-    const [outcome] = this.submitBlocks([{ block, encoded, source }]);
+  submitBlock(block: Block, source: Source): AcceptResult {
+    const [outcome] = this.submitBlocks([{ block, source }]);
     if (outcome instanceof VerifyError) throw outcome;
     return outcome!;
   }
@@ -136,7 +137,7 @@ export class AstramNode extends EventEmitter<NodeEvents> {
    * accepted or rejected on its own, and the outcomes come back in order.
    */
   submitBlocks(arrivals: readonly SourcedBlock[]): (AcceptResult | VerifyError)[] {
-    const outcomes = this.chain.acceptBlocks(arrivals);
+    const outcomes = this.chain.acceptBlocks(arrivals.map((a) => a.block));
     for (const [i, outcome] of outcomes.entries()) {
       const { block, source } = arrivals[i]!;
       if (outcome instanceof VerifyError) this.emit("rejected", "block", block.hash, outcome, source);

@@ -62,8 +62,7 @@ describe("runs of blocks in one commit", () => {
           const batchedOutcomes: string[] = [];
           for (let i = 0, c = 0; i < blocks.length; i += cuts[c++]!) {
             const run = blocks.slice(i, i + cuts[c]!);
-            for (const o of batched.chain.acceptBlocks(run.map((block) => ({ block }))))
-              batchedOutcomes.push(outcomeOf(o));
+            for (const o of batched.chain.acceptBlocks(run)) batchedOutcomes.push(outcomeOf(o));
           }
           for (const o of singleOutcomes) seen.add(o);
           expect(batchedOutcomes).toEqual(singleOutcomes);

@@ -11,7 +11,7 @@ describe("accepting a run of blocks in one commit", () => {
     const [b1, b2] = mineBlocks(ref, 2);
     const bad = ref.buildBlock({ miner: addrA, fees: 1n }); // claims fees nobody paid
     const [b3, b4] = mineBlocks(ref, 2);
-    const outcomes = c.chain.acceptBlocks([b1!, b2!, bad, b3!, b4!, b4!].map((block) => ({ block })));
+    const outcomes = c.chain.acceptBlocks([b1!, b2!, bad, b3!, b4!, b4!]);
     expect(outcomes.map((o) => (o instanceof VerifyError ? o.code : o.status))).toEqual([
       "connected",
       "connected",
@@ -36,7 +36,7 @@ describe("accepting a run of blocks in one commit", () => {
     c.chain.on("update", (u: ChainUpdate) =>
       heard.push({ height: u.tip.height, heightThen: c.chain.height }),
     );
-    c.chain.acceptBlocks(blocks.map((block) => ({ block })));
+    c.chain.acceptBlocks(blocks);
     expect(heard).toEqual([1, 2, 3, 4].map((height) => ({ height, heightThen: 4 })));
     await c.close();
   });
@@ -44,7 +44,7 @@ describe("accepting a run of blocks in one commit", () => {
   it("a failed commit changes nothing: memory is reloaded from the store and nobody hears of the run", async () => {
     const ref = new MemoryChain(params);
     const c = openChain();
-    c.chain.acceptBlocks(mineBlocks(ref, 2).map((block) => ({ block })));
+    c.chain.acceptBlocks(mineBlocks(ref, 2));
     const before = c.chain.tip.hash;
     const more = mineBlocks(ref, 3);
     const real = c.store.transaction.bind(c.store);
@@ -63,17 +63,17 @@ describe("accepting a run of blocks in one commit", () => {
     };
     const heard: ChainUpdate[] = [];
     c.chain.on("update", (u: ChainUpdate) => heard.push(u));
-    expect(() => c.chain.acceptBlocks(more.map((block) => ({ block })))).toThrow("disk full");
+    expect(() => c.chain.acceptBlocks(more)).toThrow("disk full");
     expect(heard).toEqual([]);
     expect(c.chain.tip.hash).toBe(before);
     expect(c.chain.height).toBe(2);
     expect(c.store.getTipHash()).toBe(before);
     c.store.transaction = real;
-    expect(
-      c.chain
-        .acceptBlocks(more.map((block) => ({ block })))
-        .map((o) => !(o instanceof VerifyError) && o.status),
-    ).toEqual(["connected", "connected", "connected"]);
+    expect(c.chain.acceptBlocks(more).map((o) => !(o instanceof VerifyError) && o.status)).toEqual([
+      "connected",
+      "connected",
+      "connected",
+    ]);
     expect(heard.map((u) => u.tip.height)).toEqual([3, 4, 5]);
     await c.close();
   });

@@ -41,7 +41,7 @@ describe("signature verification ahead of block checks", () => {
     await verifier.stop();
 
     const { store, chain } = openWithCache(cache);
-    chain.acceptBlocks([...early, block].map((b) => ({ block: b })));
+    chain.acceptBlocks([...early, block]);
     expect(chain.tip.hash).toBe(block.hash);
     expect(cache.size).toBe(0); // each entry served its block once
     await store.close();
@@ -53,7 +53,7 @@ describe("signature verification ahead of block checks", () => {
     await new SignatureVerifier(cache, 0).prepare([block]);
     expect(cache.size).toBe(0);
     const { store, chain } = openWithCache(cache);
-    chain.acceptBlocks([...early, block].map((b) => ({ block: b })));
+    chain.acceptBlocks([...early, block]);
     expect(chain.tip.hash).toBe(block.hash);
     await store.close();
   });
@@ -62,7 +62,7 @@ describe("signature verification ahead of block checks", () => {
     const { early, block, t1, t2 } = chainWithTransfers();
     const cache = new SignatureCache();
     const { store, chain } = openWithCache(cache);
-    chain.acceptBlocks(early.map((b) => ({ block: b })));
+    chain.acceptBlocks(early);
     const mempool = new Mempool(store, { chainId: params.chainId, signatureCache: cache });
     mempool.add(t1);
     mempool.add(t2);
@@ -85,7 +85,7 @@ describe("signature verification ahead of block checks", () => {
     await verifier.prepare([block]);
     expect(cache.size).toBe(before); // no workers any more: nothing new is cached
     const { store, chain } = openWithCache(cache);
-    chain.acceptBlocks([...early, block].map((b) => ({ block: b })));
+    chain.acceptBlocks([...early, block]);
     expect(chain.tip.hash).toBe(block.hash);
     await store.close();
     await verifier.stop();

@@ -32,12 +32,6 @@ export type AcceptResult =
   | { readonly status: "orphan"; readonly missing: string }
   | { readonly status: "duplicate" };
 
-/** A block to accept, with its encoding when the caller already has it (saves re-encoding). */
-export interface BlockArrival {
-  readonly block: Block;
-  readonly encoded?: Uint8Array | undefined;
-}
-
 /** Emitted after each committed change of the best chain, in order. */
 export interface ChainUpdate {
   readonly disconnected: readonly Block[];
@@ -264,8 +258,8 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
    * Validates and stores a block from any source. Throws VerifyError for an invalid block (nothing
    * changes); returns what happened otherwise. Orphans waiting for this block are processed after.
    */
-  acceptBlock(block: Block, encoded?: Uint8Array): AcceptResult {
-    const [outcome] = this.acceptBlocks([{ block, encoded }]);
+  acceptBlock(block: Block): AcceptResult {
+    const [outcome] = this.acceptBlocks([block]);
     if (outcome instanceof VerifyError) throw outcome;
     return outcome!;
   }
@@ -276,12 +270,12 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
    * and the blocks before and after it stand. Outcomes come back per block, in order: the result,
    * or the VerifyError that rejected it. Orphans waiting for an accepted block join the same commit.
    */
-  acceptBlocks(arrivals: readonly BlockArrival[]): (AcceptResult | VerifyError)[] {
+  acceptBlocks(blocks: readonly Block[]): (AcceptResult | VerifyError)[] {
     const outcomes: (AcceptResult | VerifyError)[] = [];
     this.inOneCommit(() => {
-      for (const { block, encoded } of arrivals) {
+      for (const block of blocks) {
         try {
-          const result = this.acceptOne(block, encoded);
+          const result = this.acceptOne(block);
           if (
             result.status === "connected" ||
             result.status === "reorganized" ||
@@ -324,7 +318,7 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     else (this.emit as (n: E, p: ChainstateEvents[E][0]) => boolean)(name, payload);
   }
 
-  private acceptOne(block: Block, encoded?: Uint8Array): AcceptResult {
+  private acceptOne(block: Block): AcceptResult {
     const known = this.index.get(block.hash);
     if (known) {
       if (known.status === "invalid")
@@ -332,7 +326,9 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
       return { status: "duplicate" };
     }
     if (this.orphans.has(block.hash)) return { status: "duplicate" };
-    const bytes = encoded ?? encodeBlock(block);
+    // Always the canonical encoding: bincode readers accept padded varints, so bytes as received
+    // could differ (in size, too) from what every node measures and stores.
+    const bytes = encodeBlock(block);
     const checked = checkBlock(block, {
       now: this.now(),
       chainId: this.params.chainId,

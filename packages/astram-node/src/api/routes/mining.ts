@@ -54,8 +54,6 @@ export function miningWriteRoutes(app: FastifyInstance, { node, metrics }: ApiCo
       }
       let result: ReturnType<typeof node.submitBlock>;
       try {
-        // Not `bytes`: bincode readers accept padded varints, and only the canonical encoding may
-        // be stored, served and measured against the size limit.
         result = node.submitBlock(block, "http");
       } catch (e) {
         if (e instanceof VerifyError) {
