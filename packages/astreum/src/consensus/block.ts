@@ -20,8 +20,8 @@ import {
   expectSymbol,
   hashItem,
   hashRef,
-  kindSymbol,
   loadRef,
+  signedHeader,
 } from "./expr-chain.js";
 import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeBE, encodeBE, toSafeNumber } from "./integers.js";
@@ -154,12 +154,7 @@ export class Block extends ExprRecord {
   }
 
   toExpr(): LinkExpr {
-    this.header ??= chain([
-      this.bodyExpr(),
-      new BytesExpr(this.sig ?? new Uint8Array(0)),
-      new BytesExpr(encodeBE(BLOCK_VERSION)),
-      kindSymbol("block"),
-    ]);
+    this.header ??= signedHeader(this.bodyExpr(), this.sig, encodeBE(BLOCK_VERSION), "block");
     return this.header;
   }
 

@@ -3,6 +3,7 @@
 // kind, at the end) or hash references `Link(head_hash=h)` (another object by id). This file builds
 // such chains and reads them back from atoms without loading what hash references point to.
 import {
+  BytesExpr,
   type Expr,
   isAbsentHash,
   LINK_TAG,
@@ -37,6 +38,24 @@ export function hashRef(h: Uint8Array | null): LinkExpr {
 }
 
 /** A right-chained list of at least two items. */
+/**
+ * The header chain of a signed object (blocks, transactions): its body chain, the signature (empty
+ * while unsigned), the version and the kind symbol. The body hash is what is signed.
+ */
+export function signedHeader(
+  body: LinkExpr,
+  signature: Uint8Array | null,
+  version: Uint8Array,
+  kind: string,
+): LinkExpr {
+  return chain([
+    body,
+    new BytesExpr(signature ?? new Uint8Array(0)),
+    new BytesExpr(version),
+    kindSymbol(kind),
+  ]);
+}
+
 export function chain(items: readonly Expr[]): LinkExpr {
   if (items.length < 2) throw new RangeError("a consensus chain has at least two items");
   return listToExpr(items);

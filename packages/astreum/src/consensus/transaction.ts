@@ -13,8 +13,8 @@ import {
   chain,
   chainItems,
   expectSymbol,
-  kindSymbol,
   loadRef,
+  signedHeader,
 } from "./expr-chain.js";
 import { canonical, ExprRecord } from "./expr-record.js";
 import { decodeLE, encodeLE, toSafeNumber } from "./integers.js";
@@ -120,12 +120,7 @@ export class Transaction extends ExprRecord {
 
   /** The header chain; its hash is the transaction hash. */
   toExpr(): LinkExpr {
-    this.header ??= chain([
-      this.bodyExpr(),
-      new BytesExpr(this.sig ?? new Uint8Array(0)),
-      new BytesExpr(encodeLE(this.version)),
-      kindSymbol("transaction"),
-    ]);
+    this.header ??= signedHeader(this.bodyExpr(), this.sig, encodeLE(this.version), "transaction");
     return this.header;
   }
 
