@@ -1,0 +1,2 @@
+// astram-simnet: the network simulator (runner in src/, report in src/report/).
+export {};
