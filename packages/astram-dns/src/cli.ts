@@ -26,7 +26,7 @@ Booleans accept true/false, 1/0, yes/no, on/off. A bad value is an error naming 
 Endpoints:
   GET  /                      plain text "Astram DNS Server"
   GET  /health                {"status":"healthy","node_count":N,"timestamp":UNIX}
-  POST /register              {"port":8335,"version":"0.1.0","height":42} (address optional)
+  POST /register              {"port":8335,"version":"0.1.0"} (address and height optional)
   GET  /nodes?limit=&min_height=   best nodes first
   GET  /stats                 node_count, max_height, avg_height, versions, timestamp
 
@@ -34,8 +34,11 @@ Security:
   A node registers its own address: the TCP source address of the request, or the
   X-Forwarded-For client when the request comes through a proxy listed in --trust-proxy.
   A body "address" must equal it. The address must be public (unless --allow-private) and its
-  P2P port must accept a TCP connection within --probe-timeout. Health checks repeat that
-  probe every --health-interval and drop nodes after --health-failures failures in a row.
+  P2P port must complete an Astram P2P handshake for --network (network id, chain id, protocol
+  version) within --probe-timeout; the listed height is the one from that handshake, never the
+  body's. At most --max-nodes-per-ip endpoints per IP and --max-nodes-per-subnet per IPv4 /24
+  (IPv6 /48). Health checks repeat the handshake every --health-interval and drop nodes after
+  --health-failures failures in a row. Heights above the median + 6 count as median + 6.
 
 On start, "astram-dns listening on URL" is printed to stderr; logs are JSON lines on stdout.
 SIGINT/SIGTERM stop the server cleanly.

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { type NetworkName, parseNetworkName } from "astram-core";
 import { ConfigError } from "./errors.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
@@ -18,6 +19,10 @@ export interface DnsConfig {
   bodyLimit: number;
   maxNodes: number;
   maxNodesPerIp: number;
+  maxNodesPerSubnet: number;
+  network: NetworkName;
+  networkId: string;
+  chainId: number;
   logLevel: LogLevel;
 }
 
@@ -98,7 +103,7 @@ export const CONFIG_SPECS: Specs = {
     flag: "health-interval",
     default: 600,
     arg: "<seconds>",
-    description: "pause between health-check rounds (TCP connect to each P2P port); 0 disables",
+    description: "pause between health-check rounds (a P2P handshake with each node); 0 disables",
     accepted: "a number of seconds >= 0",
     parse: (raw) => number(raw, { integer: false, min: 0, max: 86_400 }),
   },
@@ -114,7 +119,7 @@ export const CONFIG_SPECS: Specs = {
     flag: "probe-timeout",
     default: 3,
     arg: "<seconds>",
-    description: "TCP connect timeout of registration and health probes",
+    description: "time a registration or health probe has to connect and complete the P2P handshake",
     accepted: "a number of seconds > 0 and <= 60",
     parse: (raw) => number(raw, { integer: false, min: 0, max: 60, minExclusive: true }),
   },
@@ -173,11 +178,50 @@ export const CONFIG_SPECS: Specs = {
   },
   maxNodesPerIp: {
     flag: "max-nodes-per-ip",
-    default: 16,
+    default: 2,
     arg: "<count>",
     description: "largest number of registered ports per IP address",
     accepted: "an integer from 1 to 65535",
     parse: (raw) => number(raw, { integer: true, min: 1, max: 65535 }),
+  },
+  maxNodesPerSubnet: {
+    flag: "max-nodes-per-subnet",
+    default: 4,
+    arg: "<count>",
+    description: "largest number of registered endpoints per IPv4 /24 or IPv6 /48",
+    accepted: "an integer from 1 to 65535",
+    parse: (raw) => number(raw, { integer: true, min: 1, max: 65535 }),
+  },
+  network: {
+    flag: "network",
+    default: "mainnet",
+    arg: "<name>",
+    description: "the Astram network whose nodes may register (main, test or dev)",
+    accepted: "main, test or dev (mainnet, testnet, devnet)",
+    parse: (raw) => {
+      if (typeof raw !== "string") return undefined;
+      try {
+        return parseNetworkName(raw);
+      } catch {
+        return undefined;
+      }
+    },
+  },
+  networkId: {
+    flag: "network-id",
+    default: "",
+    arg: "<id>",
+    description: "network id a node must announce in its handshake (empty = the --network's own)",
+    accepted: "at most 64 printable ASCII characters",
+    parse: (raw) => (typeof raw === "string" && /^[\x20-\x7e]{0,64}$/.test(raw) ? raw.trim() : undefined),
+  },
+  chainId: {
+    flag: "chain-id",
+    default: 0,
+    arg: "<id>",
+    description: "chain id a node must announce in its handshake (0 = the --network's own)",
+    accepted: "an integer from 0 to 2^53-1",
+    parse: (raw) => number(raw, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }),
   },
   logLevel: {
     flag: "log-level",

@@ -168,3 +168,15 @@ export function inCidr(ip: string, network: string, prefix: number): boolean {
   const shift = BigInt(a.bits - prefix);
   return a.value >> shift === n.value >> shift;
 }
+
+/**
+ * The group an address shares with its neighbours for the per-subnet cap: the IPv4 /24
+ * (`203.0.113.0/24`) or the IPv6 /48 (one site's allocation), as astram-node's peer limits.
+ */
+export function subnetOf(ip: string): string {
+  const n = ipToBigInt(ip);
+  if (n === undefined) return ip;
+  const prefix = n.bits === 32 ? 24 : 48;
+  const shift = BigInt(n.bits - prefix);
+  return `${n.bits === 32 ? "v4" : "v6"}:${((n.value >> shift) << shift).toString(16)}/${prefix}`;
+}

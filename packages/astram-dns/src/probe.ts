@@ -1,44 +1,23 @@
-import { connect } from "node:net";
+/**
+ * Why a probe failed: nothing accepted the connection (`unreachable`), something did but did not
+ * complete an Astram P2P handshake (`handshake`), or it did for another network (`wrong-network`).
+ */
+export type ProbeFailure = "unreachable" | "handshake" | "wrong-network";
 
-export type ProbeResult = { ok: true; latencyMs: number } | { ok: false; reason: string };
+export type ProbeResult =
+  | {
+      ok: true;
+      /** Time to establish the TCP connection. */
+      latencyMs: number;
+      /** The height the node announced in its handshake (tip index + 1). */
+      height: number;
+    }
+  | { ok: false; failure: ProbeFailure; reason: string };
 
-/** Checks that something accepts TCP connections at address:port. Never rejects. */
+/** Checks that an Astram node of the right network answers at address:port. Never rejects. */
 export type ProbeFn = (
   address: string,
   port: number,
   timeoutMs: number,
   signal?: AbortSignal,
 ) => Promise<ProbeResult>;
-
-/**
- * A TCP connect probe: opens a connection, measures the time to establishment, closes it at once
- * without sending a byte (the P2P protocol has no anonymous "ping"; an accepted connection is
- * proof enough that a listener is there).
- */
-export const tcpProbe: ProbeFn = (address, port, timeoutMs, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve({ ok: false, reason: "aborted" });
-      return;
-    }
-    const started = performance.now();
-    const socket = connect({ host: address, port });
-    let done = false;
-    const finish = (result: ProbeResult): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      socket.destroy();
-      resolve(result);
-    };
-    const onAbort = (): void => finish({ ok: false, reason: "aborted" });
-    const timer = setTimeout(() => finish({ ok: false, reason: `timeout after ${timeoutMs} ms` }), timeoutMs);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    socket.once("connect", () => finish({ ok: true, latencyMs: performance.now() - started }));
-    socket.once("error", (err: NodeJS.ErrnoException) =>
-      finish({ ok: false, reason: err.code ?? err.message }),
-    );
-  });

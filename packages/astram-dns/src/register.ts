@@ -1,8 +1,8 @@
 import type { DnsConfig } from "./config.js";
 import { DnsError } from "./errors.js";
-import { formatEndpoint, isPublicIp, normalizeIp } from "./ip.js";
+import { formatEndpoint, isPublicIp, normalizeIp, subnetOf } from "./ip.js";
 import type { Logger } from "./logger.js";
-import type { ProbeFn } from "./probe.js";
+import type { ProbeFailure, ProbeFn, ProbeResult } from "./probe.js";
 import type { Registry } from "./registry.js";
 
 /** `POST /register` body after validation. */
@@ -11,7 +11,8 @@ export interface RegisterRequest {
   address: string | undefined;
   port: number;
   version: string;
-  height: number;
+  /** The body's claim, checked for shape only: the registered height is the handshake's. */
+  height: number | undefined;
 }
 
 /** The JSON of every `/register` answer (facts §9.2), plus `code` on failure. */
@@ -56,7 +57,7 @@ export function parseRegisterBody(body: unknown): RegisterRequest {
     );
   }
   const height = field(body, "height");
-  if (typeof height !== "number" || !Number.isSafeInteger(height) || height < 0) {
+  if (height !== undefined && (typeof height !== "number" || !Number.isSafeInteger(height) || height < 0)) {
     throw new DnsError("INVALID_BODY", "height must be a non-negative integer", 400);
   }
   return { address, port, version, height };
@@ -128,16 +129,25 @@ export class Registrar {
       throw new DnsError("SERVER_BUSY", "Too many registrations in progress; retry shortly", 503);
     }
     this.probesInFlight += 1;
-    let result: Awaited<ReturnType<ProbeFn>>;
+    let result: ProbeResult;
     try {
       result = await probe(address, req.port, config.probeTimeout * 1000, signal);
     } finally {
       this.probesInFlight -= 1;
     }
-    if (!result.ok) throw new DnsError("PORT_UNREACHABLE", "Node port is not reachable from DNS server", 400);
+    if (!result.ok) throw probeError(result.failure, result.reason);
     // Other registrations may have filled the registry while this one was probing.
     this.checkCapacity(address, req.port);
-    const { node, created } = registry.upsert({ ...req, address, probeLatencyMs: result.latencyMs }, now());
+    const { node, created } = registry.upsert(
+      {
+        address,
+        port: req.port,
+        version: req.version,
+        height: result.height,
+        probeLatencyMs: result.latencyMs,
+      },
+      now(),
+    );
     const endpoint = formatEndpoint(address, req.port);
     logger.info(
       {
@@ -172,8 +182,31 @@ export class Registrar {
         403,
       );
     }
+    if (registry.countForSubnet(address) >= config.maxNodesPerSubnet) {
+      throw new DnsError(
+        "TOO_MANY_NODES_FOR_SUBNET",
+        `${subnetOf(address).slice(3)} already has ${config.maxNodesPerSubnet} registered nodes (the limit per IPv4 /24 or IPv6 /48)`,
+        403,
+      );
+    }
     if (registry.size >= config.maxNodes) {
       throw new DnsError("REGISTRY_FULL", `The registry is full (${config.maxNodes} nodes)`, 503);
     }
+  }
+}
+
+/** The registration refusal for a failed probe: nothing listening, no handshake, or another network. */
+function probeError(failure: ProbeFailure, reason: string): DnsError {
+  switch (failure) {
+    case "unreachable":
+      return new DnsError("PORT_UNREACHABLE", "Node port is not reachable from DNS server", 400);
+    case "handshake":
+      return new DnsError(
+        "HANDSHAKE_FAILED",
+        `Node port accepted a connection but completed no Astram P2P handshake: ${reason}`,
+        400,
+      );
+    case "wrong-network":
+      return new DnsError("WRONG_NETWORK", `Node is on another network: ${reason}`, 400);
   }
 }

@@ -1,14 +1,16 @@
-import { formatEndpoint } from "./ip.js";
+import { formatEndpoint, subnetOf } from "./ip.js";
 import type { NodeInfo } from "./node-info.js";
-import { serverScore } from "./scoring.js";
+import type { ProbeResult } from "./probe.js";
+import { cappedHeight, heightReference, serverScore } from "./scoring.js";
 
 /** What a successful registration reports about the node. */
 export interface Registration {
   address: string;
   port: number;
   version: string;
+  /** The height the node announced in the registration probe's P2P handshake. */
   height: number;
-  /** Connect time of the registration's reachability probe. */
+  /** Connect time of the registration's handshake probe. */
   probeLatencyMs: number;
 }
 
@@ -62,6 +64,14 @@ export class Registry {
     return n;
   }
 
+  /** Number of endpoints registered in the IPv4 /24 or IPv6 /48 of `address` (see `subnetOf`). */
+  countForSubnet(address: string): number {
+    const subnet = subnetOf(address);
+    let n = 0;
+    for (const e of this.entries.values()) if (subnetOf(e.address) === subnet) n += 1;
+    return n;
+  }
+
   /** Inserts or refreshes a node; `first_seen` survives re-registration. */
   upsert(reg: Registration, nowMs: number): { node: NodeInfo; created: boolean } {
     const key = formatEndpoint(reg.address, reg.port);
@@ -101,13 +111,14 @@ export class Registry {
   }
 
   /**
-   * Applies a health-probe result. A success refreshes liveness (not `last_seen`: only
-   * registration extends the lease); `maxFailures` consecutive failures remove the node.
+   * Applies a health-probe result. A success refreshes liveness and the height from the node's
+   * handshake (not `last_seen`: only registration extends the lease); `maxFailures` consecutive
+   * failures remove the node.
    */
   recordProbe(
     address: string,
     port: number,
-    result: { ok: true; latencyMs: number } | { ok: false },
+    result: ProbeResult,
     nowMs: number,
     maxFailures: number,
   ): ProbeOutcome {
@@ -118,6 +129,7 @@ export class Registry {
       e.failures = 0;
       e.lastContactMs = Math.max(e.lastContactMs, nowMs);
       e.probeLatencyMs = result.latencyMs;
+      e.height = result.height;
       return "ok";
     }
     e.failures += 1;
@@ -129,7 +141,7 @@ export class Registry {
   /** `/nodes`: height >= minHeight, best server score first, at most `limit`. */
   list(query: { limit: number; minHeight: number }, nowMs: number): NodeInfo[] {
     const eligible = [...this.entries.values()].filter((e) => e.height >= query.minHeight);
-    const maxHeight = eligible.reduce((m, e) => Math.max(m, e.height), 0);
+    const maxHeight = heightReference(eligible.map((e) => e.height));
     const ctx = {
       nowMs,
       maxHeight,
@@ -140,7 +152,9 @@ export class Registry {
       .map((e) => ({ e, score: serverScore(e, ctx), key: formatEndpoint(e.address, e.port) }))
       .sort(
         (a, b) =>
-          b.score - a.score || b.e.height - a.e.height || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+          b.score - a.score ||
+          cappedHeight(b.e.height, maxHeight) - cappedHeight(a.e.height, maxHeight) ||
+          (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
       )
       .slice(0, query.limit)
       .map(({ e }) => toNodeInfo(e));

@@ -7,6 +7,30 @@ export const UPTIME_WEIGHT = 0.2;
 export const LATENCY_WEIGHT = 0.5;
 /** Uptime saturates after one week: older nodes are not preferred further. */
 export const UPTIME_CAP_HOURS = 168;
+/**
+ * Heights count up to the median height plus this many blocks (12 minutes of blocks at 120 s):
+ * being further ahead of most nodes earns nothing more, so one claim of a huge height cannot push
+ * every honest node's height term to 0.
+ */
+export const HEIGHT_MARGIN_ABOVE_MEDIAN = 6;
+
+/**
+ * The height that scores 1: the largest height, but at most the lower median + the margin. A height
+ * term is then min(height, reference) / reference. With n nodes, fewer than half of them lying
+ * cannot move the median, and a liar gains at most 0.3 × margin / (median + margin) of score over
+ * an honest node at the median.
+ */
+export function heightReference(heights: readonly number[]): number {
+  if (heights.length === 0) return 1;
+  const sorted = heights.map(finiteNonNegative).sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return Math.max(1, Math.min(sorted[sorted.length - 1]!, median + HEIGHT_MARGIN_ABOVE_MEDIAN));
+}
+
+/** A height clamped to the reference: what scoring and its tie-break see. */
+export function cappedHeight(height: number, reference: number): number {
+  return Math.min(finiteNonNegative(height), reference);
+}
 
 /** The fields ranking needs; a full `NodeInfo` from `/nodes` fits. */
 export type Candidate = Pick<NodeInfo, "address" | "port" | "height" | "uptime_hours">;
@@ -43,12 +67,13 @@ export interface RankedCandidate<T extends Candidate = Candidate> {
  * Node-side candidate ranking: score = 0.3 height + 0.2 uptime + 0.5 latency, best first.
  *
  * Each term is normalised to [0, 1] over the reachable candidates only:
- * - height: height / max(largest height, 1);
+ * - height: min(height, reference) / reference, the reference being the largest height capped at
+ *   the median + `HEIGHT_MARGIN_ABOVE_MEDIAN` (`heightReference`), so an outlier cannot dominate;
  * - uptime: min(uptime_hours, 168) / 168 (negative treated as 0);
  * - latency: 1 - (l - fastest) / (slowest - fastest), or 1 when all are equally fast.
  * Excluded before scoring: loopback and `localhost`, the unspecified address, addresses that are
  * not IP literals, ports outside 1..65535, our own addresses, and unmeasured candidates.
- * Duplicate endpoints keep their first occurrence. Ties: higher height, lower latency, then
+ * Duplicate endpoints keep their first occurrence. Ties: higher capped height, lower latency, then
  * endpoint text, so the order is deterministic. Pure: no I/O, inputs are not modified.
  */
 export function rankCandidates<T extends Candidate>(
@@ -91,11 +116,11 @@ export function rankCandidates<T extends Candidate>(
   }
   if (reachable.length === 0) return [];
 
-  const maxHeight = Math.max(1, ...reachable.map((c) => finiteNonNegative(c.node.height)));
+  const reference = heightReference(reachable.map((c) => c.node.height));
   const minLatency = Math.min(...reachable.map((c) => c.latencyMs));
   const maxLatency = Math.max(...reachable.map((c) => c.latencyMs));
   const ranked = reachable.map(({ node, endpoint, latencyMs }) => {
-    const heightScore = finiteNonNegative(node.height) / maxHeight;
+    const heightScore = cappedHeight(node.height, reference) / reference;
     const uptimeScore = uptimeTerm(node.uptime_hours);
     const latencyScore =
       maxLatency > minLatency ? 1 - (latencyMs - minLatency) / (maxLatency - minLatency) : 1;
@@ -105,7 +130,7 @@ export function rankCandidates<T extends Candidate>(
   ranked.sort(
     (a, b) =>
       b.score - a.score ||
-      finiteNonNegative(b.node.height) - finiteNonNegative(a.node.height) ||
+      cappedHeight(b.node.height, reference) - cappedHeight(a.node.height, reference) ||
       a.latencyMs - b.latencyMs ||
       (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0),
   );
@@ -123,7 +148,10 @@ export interface ServerScoreInput {
 
 export interface ServerScoreContext {
   nowMs: number;
-  /** Largest height among the nodes being ranked (after the min_height filter). */
+  /**
+   * The height that scores 1: `heightReference` of the heights being ranked (after the min_height
+   * filter); higher heights are capped to it.
+   */
   maxHeight: number;
   /** Entries expire after this long without a registration. */
   maxAgeMs: number;
@@ -138,10 +166,11 @@ export interface ServerScoreContext {
  * - recency: 1 - (now - last contact) / max_age, clamped to [0, 1] — a node that keeps
  *   re-registering stays near 1, one that stopped decays to 0 as it approaches expiry;
  * - responsiveness: 1 - probe latency / probe timeout, clamped to [0, 1] — from the server's own
- *   TCP connect to the node's P2P port at registration or at the latest health check.
+ *   P2P handshake probe of the node at registration or at the latest health check.
  */
 export function serverScore(node: ServerScoreInput, ctx: ServerScoreContext): number {
-  const heightScore = finiteNonNegative(node.height) / Math.max(ctx.maxHeight, 1);
+  const reference = Math.max(ctx.maxHeight, 1);
+  const heightScore = cappedHeight(node.height, reference) / reference;
   const uptimeScore = uptimeTerm(node.uptimeHours);
   const recency = clamp01(1 - (ctx.nowMs - node.lastContactMs) / Math.max(ctx.maxAgeMs, 1));
   const responsiveness = clamp01(1 - node.probeLatencyMs / Math.max(ctx.probeTimeoutMs, 1));

@@ -3,11 +3,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { clientAddress, proxyMatcher } from "./client-address.js";
 import { CONFIG_KEYS, type ConfigKey, type DnsConfig, resolveConfig } from "./config.js";
 import { DnsError, type DnsErrorCode } from "./errors.js";
+import { createHandshakeProbe } from "./handshake-probe.js";
 import { HealthChecker } from "./health.js";
 import { errorBody, toDnsError } from "./http-errors.js";
 import { formatEndpoint } from "./ip.js";
 import { createLogger, type Logger } from "./logger.js";
-import { type ProbeFn, tcpProbe } from "./probe.js";
+import { expectedNetwork } from "./network.js";
+import type { ProbeFn } from "./probe.js";
 import { RateLimiter } from "./rate-limit.js";
 import { Registrar } from "./register.js";
 import { Registry } from "./registry.js";
@@ -17,7 +19,7 @@ export interface DnsServerOptions extends Partial<DnsConfig> {
   logger?: Logger;
   /** Clock in Unix milliseconds (tests move time forward instead of sleeping). */
   now?: () => number;
-  /** Reachability check used by registration and health checks (default: TCP connect). */
+  /** Reachability check used by registration and health checks (default: a P2P handshake). */
   probe?: ProbeFn;
   /** How often stale entries are purged in the background (default: min(60 s, max-age)). */
   purgeIntervalMs?: number;
@@ -73,7 +75,7 @@ export function createDnsServer(options: DnsServerOptions = {}): DnsServer {
   const config = resolveConfig({ overrides });
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const probe = options.probe ?? tcpProbe;
+  const probe = options.probe ?? createHandshakeProbe(expectedNetwork(config));
   const maxAgeMs = config.maxAge * 1000;
   const registry = new Registry({ maxAgeMs, probeTimeoutMs: config.probeTimeout * 1000 });
   const isTrustedProxy = config.trustProxy.length > 0 ? proxyMatcher(config.trustProxy) : undefined;

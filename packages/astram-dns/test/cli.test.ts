@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { getJson, listener, postJson, waitFor } from "./helpers.js";
+import { getJson, postJson, waitFor } from "./helpers.js";
+import { p2pStandIn } from "./p2p-stand-in.js";
 
 // The built CLI (run `npx tsc -b` first), started as a real process.
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -58,7 +59,7 @@ describe("astram-dns CLI", () => {
     const p = run(["--port", "0", "--host", "127.0.0.1", "--allow-private", "--health-interval", "0"]);
     const url = await started(p);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const p2p = await listener();
+    const p2p = await p2pStandIn({ height: 3 });
     const reply = await postJson(`${url}/register`, { port: p2p.port, version: "0.1.0", height: 3 });
     expect(reply.body).toMatchObject({ success: true, registered_port: p2p.port });
     expect((await getJson(`${url}/stats`)).body).toMatchObject({ node_count: 1, max_height: 3 });
@@ -100,7 +101,7 @@ describe("astram-dns CLI", () => {
   });
 
   it("reads booleans from the environment; --no-allow-private overrides them", async () => {
-    const p2p = await listener();
+    const p2p = await p2pStandIn();
     const env = { ASTRAM_DNS_ALLOW_PRIVATE: "yes", ASTRAM_DNS_HOST: "127.0.0.1", ASTRAM_DNS_PORT: "0" };
     const registerVia = async (p: Proc) => {
       const url = await started(p);

@@ -37,7 +37,11 @@ describe("config", () => {
       requestRate: 600,
       bodyLimit: 4096,
       maxNodes: 10000,
-      maxNodesPerIp: 16,
+      maxNodesPerIp: 2,
+      maxNodesPerSubnet: 4,
+      network: "mainnet",
+      networkId: "",
+      chainId: 0,
       logLevel: "info",
     });
     expect(envName("maxNodesPerIp")).toBe("ASTRAM_DNS_MAX_NODES_PER_IP");

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDnsServer, type ProbeFn } from "../src/index.js";
-import { getJson, listener, postJson, recordingLogger, startDns, stopAll, waitFor } from "./helpers.js";
+import { getJson, postJson, recordingLogger, startDns, stopAll, waitFor } from "./helpers.js";
+import { p2pStandIn } from "./p2p-stand-in.js";
 
 afterEach(stopAll);
 
@@ -10,7 +11,7 @@ describe("expiry", () => {
   it("drops a node max-age after its last registration (injected clock, purged on /nodes)", async () => {
     let t = 1_800_000_000_000;
     const { url, logger } = await startDns({ allowPrivate: true, maxAge: 60, now: () => t });
-    const p2p = await listener();
+    const p2p = await p2pStandIn();
     await postJson(`${url}/register`, body(p2p.port));
     t += 59_999;
     expect((await getJson(`${url}/nodes`)).body.count).toBe(1);
@@ -26,7 +27,7 @@ describe("expiry", () => {
   it("re-registration extends the lease", async () => {
     let t = 1_800_000_000_000;
     const { url } = await startDns({ allowPrivate: true, maxAge: 60, now: () => t });
-    const p2p = await listener();
+    const p2p = await p2pStandIn();
     await postJson(`${url}/register`, body(p2p.port));
     t += 50_000;
     await postJson(`${url}/register`, body(p2p.port));
@@ -43,7 +44,7 @@ describe("expiry", () => {
       purgeIntervalMs: 20,
       now: () => t,
     });
-    const p2p = await listener();
+    const p2p = await p2pStandIn();
     await postJson(`${url}/register`, body(p2p.port));
     expect(server.nodeCount).toBe(1);
     t += 1000;
@@ -54,14 +55,14 @@ describe("expiry", () => {
 });
 
 describe("health checks", () => {
-  it("drop a node whose P2P listener closed, keep live ones (periodic, TCP probe)", async () => {
+  it("drop a node whose P2P listener closed, keep live ones (periodic handshake probe)", async () => {
     const { server, url, logger } = await startDns({
       allowPrivate: true,
       healthInterval: 0.05,
       healthFailures: 1,
     });
-    const live = await listener();
-    const dying = await listener();
+    const live = await p2pStandIn();
+    const dying = await p2pStandIn();
     await postJson(`${url}/register`, body(live.port));
     await postJson(`${url}/register`, body(dying.port));
     expect(server.nodeCount).toBe(2);
@@ -76,7 +77,9 @@ describe("health checks", () => {
   it("need health-failures consecutive failures; a success resets the count", async () => {
     const up = new Set<number>([1, 2]);
     const probe: ProbeFn = async (_a, port) =>
-      up.has(port) ? { ok: true, latencyMs: 1 } : { ok: false, reason: "x" };
+      up.has(port)
+        ? { ok: true, latencyMs: 1, height: 1 }
+        : { ok: false, failure: "unreachable", reason: "x" };
     const { server, url } = await startDns({ allowPrivate: true, probe, healthFailures: 2 });
     await postJson(`${url}/register`, body(1));
     await postJson(`${url}/register`, body(2));
@@ -110,7 +113,7 @@ describe("lifecycle", () => {
   });
 
   it("can start again after stop(), keeping the registry", async () => {
-    const ok: ProbeFn = async () => ({ ok: true, latencyMs: 1 });
+    const ok: ProbeFn = async () => ({ ok: true, latencyMs: 1, height: 1 });
     const server = createDnsServer({
       host: "127.0.0.1",
       port: 0,

@@ -52,7 +52,9 @@ function examples(): Example[] {
 let dns: Running;
 beforeAll(async () => {
   const probe: ProbeFn = async (_a, port) =>
-    port === 8335 ? { ok: true, latencyMs: 1 } : { ok: false, reason: "" };
+    port === 8335
+      ? { ok: true, latencyMs: 1, height: 42 }
+      : { ok: false, failure: "unreachable", reason: "" };
   dns = await startDns({ allowPrivate: true, probe, now: () => 1_770_000_000_000 });
 });
 afterAll(stopAll);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProbeFn } from "../src/index.js";
-import { closedPort, getJson, ipv6Available, listener, postJson, startDns, stopAll } from "./helpers.js";
+import { closedPort, getJson, ipv6Available, postJson, startDns, stopAll } from "./helpers.js";
+import { p2pStandIn } from "./p2p-stand-in.js";
 
 afterEach(stopAll);
 
@@ -12,9 +13,9 @@ const body = (port: number, extra: Record<string, unknown> = {}) => ({
 });
 
 describe("POST /register", () => {
-  it("accepts a node whose P2P port listens, with the facts' response fields", async () => {
+  it("accepts a node that completes the P2P handshake, with the facts' response fields", async () => {
     const { url, logger } = await startDns({ allowPrivate: true });
-    const p2p = await listener();
+    const p2p = await p2pStandIn({ height: 42 });
     const reply = await postJson(`${url}/register`, body(p2p.port));
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
@@ -32,20 +33,22 @@ describe("POST /register", () => {
       address: "127.0.0.1",
       port: p2p.port,
       version: "0.1.0",
-      height: 7,
+      height: 42, // the handshake's height; the body's 7 is ignored
       uptime_hours: 0,
     });
     expect(n!.first_seen).toBe(n!.last_seen);
+    expect(p2p.handshakes).toBe(1);
     await p2p.close();
   });
 
   it("accepts a body address equal to the source, keeps first_seen on re-registration", async () => {
     let t = 1_800_000_000_000;
     const { url } = await startDns({ allowPrivate: true, now: () => t });
-    const p2p = await listener();
+    const p2p = await p2pStandIn({ height: 7 });
     expect((await postJson(`${url}/register`, body(p2p.port, { address: "127.0.0.1" }))).status).toBe(200);
     t += 1_800_000;
-    const again = await postJson(`${url}/register`, body(p2p.port, { height: 9 }));
+    p2p.height = 9;
+    const again = await postJson(`${url}/register`, body(p2p.port, { height: 1_000_000 }));
     expect(again.body).toMatchObject({ success: true, node_count: 1 });
     const [n] = (await getJson(`${url}/nodes`)).body.nodes as Record<string, number>[];
     expect(n).toMatchObject({
@@ -72,7 +75,7 @@ describe("POST /register", () => {
     [{ address: "8.8.8.8" }, 403, "ADDRESS_MISMATCH", "source address 127.0.0.1"],
   ])("refuses %j", async (extra, status, code, message) => {
     const { url } = await startDns({ allowPrivate: true });
-    const p2p = await listener();
+    const p2p = await p2pStandIn();
     const reply = await postJson(`${url}/register`, body(p2p.port, extra));
     expect(reply.status).toBe(status);
     expect(reply.body).toMatchObject({
@@ -88,7 +91,7 @@ describe("POST /register", () => {
 
   it("refuses a loopback (private) address without --allow-private", async () => {
     const { url } = await startDns();
-    const p2p = await listener();
+    const p2p = await p2pStandIn();
     const reply = await postJson(`${url}/register`, body(p2p.port));
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({
@@ -169,7 +172,7 @@ describe("POST /register", () => {
   });
 
   it("limits ports per IP and the registry size", async () => {
-    const ok: ProbeFn = async () => ({ ok: true, latencyMs: 1 });
+    const ok: ProbeFn = async () => ({ ok: true, latencyMs: 1, height: 1 });
     const perIp = await startDns({ allowPrivate: true, probe: ok, maxNodesPerIp: 2 });
     expect((await postJson(`${perIp.url}/register`, body(1))).status).toBe(200);
     expect((await postJson(`${perIp.url}/register`, body(2))).status).toBe(200);
@@ -184,12 +187,32 @@ describe("POST /register", () => {
     expect(refused.body.code).toBe("REGISTRY_FULL");
   });
 
+  it("limits endpoints per IPv4 /24 (a different /24 is still accepted)", async () => {
+    const probed: string[] = [];
+    const probe: ProbeFn = async (address, port) => {
+      probed.push(`${address}:${port}`);
+      return { ok: true, latencyMs: 5, height: 1 };
+    };
+    const { url } = await startDns({ probe, trustProxy: ["127.0.0.1"], maxNodesPerSubnet: 2 });
+    const from = (ip: string, port = 8335) =>
+      postJson(`${url}/register`, body(port), { "x-forwarded-for": ip });
+    expect((await from("8.8.8.1")).status).toBe(200);
+    expect((await from("8.8.8.2")).status).toBe(200);
+    expect((await from("8.8.8.2")).status).toBe(200); // a refresh is not a new entry
+    const third = await from("8.8.8.3");
+    expect(third.status).toBe(403);
+    expect(third.body).toMatchObject({ code: "TOO_MANY_NODES_FOR_SUBNET", registered_address: "8.8.8.3" });
+    expect(third.body.message).toContain("/24");
+    expect((await from("8.8.9.1")).status).toBe(200);
+    expect(probed).toEqual(["8.8.8.1:8335", "8.8.8.2:8335", "8.8.8.2:8335", "8.8.9.1:8335"]);
+  });
+
   it("uses X-Forwarded-For only from a trusted proxy", async () => {
     const probed: string[] = [];
     // A recording probe: no packet leaves this machine for the public addresses below.
     const probe: ProbeFn = async (address, port) => {
       probed.push(`${address}:${port}`);
-      return { ok: true, latencyMs: 5 };
+      return { ok: true, latencyMs: 5, height: 1 };
     };
     const untrusted = await startDns({ probe });
     const ignored = await postJson(`${untrusted.url}/register`, body(8335), { "x-forwarded-for": "8.8.8.8" });
@@ -214,7 +237,7 @@ describe("POST /register", () => {
     if (!(await ipv6Available())) ctx.skip();
     const v6 = await startDns({ host: "::1", allowPrivate: true });
     expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
-    const p2p6 = await listener("::1");
+    const p2p6 = await p2pStandIn({ host: "::1" });
     const reply = await postJson(`${v6.url}/register`, body(p2p6.port, { address: "0:0:0:0:0:0:0:1" }));
     expect(reply.body).toMatchObject({
       success: true,
@@ -222,7 +245,7 @@ describe("POST /register", () => {
       message: `Node [::1]:${p2p6.port} registered successfully and is reachable`,
     });
     const dual = await startDns({ host: "::", allowPrivate: true });
-    const p2p4 = await listener();
+    const p2p4 = await p2pStandIn();
     const port = new URL(dual.url).port;
     const r4 = await postJson(`http://127.0.0.1:${port}/register`, body(p2p4.port));
     expect(r4.body).toMatchObject({ success: true, registered_address: "127.0.0.1" });

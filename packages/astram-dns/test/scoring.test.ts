@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Candidate, formatEndpoint, rankCandidates, serverScore } from "../src/index.js";
+import {
+  type Candidate,
+  formatEndpoint,
+  HEIGHT_MARGIN_ABOVE_MEDIAN,
+  heightReference,
+  rankCandidates,
+  serverScore,
+} from "../src/index.js";
+
+/** Fixed seeds (printed by fast-check with the failing path on a failure). */
+const SCORING_SEED = 0x5c0e;
 
 const node = (address: string, port: number, height: number, uptime_hours: number): Candidate => ({
   address,
@@ -24,7 +34,8 @@ describe("rankCandidates", () => {
     const ranked = rankCandidates(nodes, { selfAddresses: [], latencyMs });
     const byAddr = Object.fromEntries(ranked.map((r) => [r.node.address, r]));
     expect(byAddr["8.8.8.8"]!.score).toBeCloseTo(0.3 * 1 + 0.2 * 1 + 0.5 * 0);
-    expect(byAddr["1.1.1.1"]!.score).toBeCloseTo(0.3 * 0.5 + 0.2 * 0.5 + 0.5 * 1);
+    // Height reference: min(largest 100, median 50 + 6) = 56, so 100 counts as 56.
+    expect(byAddr["1.1.1.1"]!.score).toBeCloseTo(0.3 * (50 / 56) + 0.2 * 0.5 + 0.5 * 1);
     expect(byAddr["9.9.9.9"]!.score).toBeCloseTo(0 + 0 + 0.5 * 0.5);
     expect(ranked.map((r) => r.node.address)).toEqual(["1.1.1.1", "8.8.8.8", "9.9.9.9"]);
   });
@@ -100,6 +111,62 @@ describe("rankCandidates", () => {
           }
         },
       ),
+      { seed: SCORING_SEED },
+    );
+  });
+});
+
+describe("robust height (an outlier does not dominate)", () => {
+  it("the reference is the largest height, at most the lower median + 6", () => {
+    expect(heightReference([])).toBe(1);
+    expect(heightReference([0, 0])).toBe(1);
+    expect(heightReference([100])).toBe(100);
+    expect(heightReference([100, 103])).toBe(103);
+    expect(heightReference([100, 2 ** 53 - 1])).toBe(100 + HEIGHT_MARGIN_ABOVE_MEDIAN);
+    expect(heightReference([100, 100, 2 ** 53 - 1, 2 ** 53 - 1])).toBe(106);
+    // Non-finite and negative heights count as 0: median 0, so the 10 counts as 6.
+    expect(heightReference([Number.NaN, -5, 10, Number.POSITIVE_INFINITY])).toBe(6);
+  });
+
+  it("the attack of the issue: one node claims 2^53-1; honest nodes keep their height term", () => {
+    const nodes = [
+      node("8.8.8.8", 1, 5000, 0),
+      node("1.1.1.1", 1, 5000, 0),
+      node("9.9.9.9", 1, 2 ** 53 - 1, 0),
+    ];
+    const latencyMs = { "8.8.8.8:1": 10, "1.1.1.1:1": 10, "9.9.9.9:1": 20 };
+    const ranked = rankCandidates(nodes, { selfAddresses: [], latencyMs });
+    expect(ranked.map((r) => r.node.address)).toEqual(["1.1.1.1", "8.8.8.8", "9.9.9.9"]);
+    expect(ranked[0]!.heightScore).toBeCloseTo(5000 / 5006);
+    expect(ranked[2]!.heightScore).toBe(1);
+  });
+
+  it(`property (seed ${SCORING_SEED}): fewer liars than honest nodes gain at most 0.3 × (spread + 6) / reference`, () => {
+    fc.assert(
+      fc.property(
+        fc.nat(10_000_000),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 2, maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 19 }),
+        (base, spreads, claims) => {
+          const liars = claims.slice(0, spreads.length - 1);
+          const honest = spreads.map((d, i) => node(`8.8.${i}.8`, 1, base + d, 0));
+          const fake = liars.map((h, i) => node(`9.9.${i}.9`, 1, h, 0));
+          const latencyMs: Record<string, number> = {};
+          for (const n of [...honest, ...fake]) latencyMs[formatEndpoint(n.address, n.port)] = 10;
+          const ranked = rankCandidates([...honest, ...fake], { selfAddresses: [], latencyMs });
+          const hMin = Math.min(...honest.map((n) => n.height));
+          const hMax = Math.max(...honest.map((n) => n.height));
+          const reference = heightReference([...honest, ...fake].map((n) => n.height));
+          expect(reference).toBeLessThanOrEqual(Math.max(1, hMax + HEIGHT_MARGIN_ABOVE_MEDIAN));
+          const best = Math.max(...ranked.map((r) => r.score));
+          for (const r of ranked.filter((x) => x.node.address.startsWith("8.8."))) {
+            expect(best - r.score).toBeLessThanOrEqual(
+              (0.3 * (hMax - hMin + HEIGHT_MARGIN_ABOVE_MEDIAN)) / reference + 1e-12,
+            );
+          }
+        },
+      ),
+      { seed: SCORING_SEED + 1 },
     );
   });
 });
@@ -117,5 +184,10 @@ describe("serverScore", () => {
       serverScore({ ...perfect, lastContactMs: ctx.nowMs - 1_800_000, probeLatencyMs: 1500 }, ctx),
     ).toBeCloseTo(0.75);
     expect(serverScore({ ...perfect, lastContactMs: 0, probeLatencyMs: 1e9 }, ctx)).toBeCloseTo(0.5);
+  });
+
+  it("caps a height above the reference: it scores like the reference itself", () => {
+    const at = { height: 100, uptimeHours: 0, lastContactMs: ctx.nowMs, probeLatencyMs: 0 };
+    expect(serverScore({ ...at, height: 2 ** 53 - 1 }, ctx)).toBe(serverScore(at, ctx));
   });
 });
