@@ -25,7 +25,7 @@ export interface BlockTemplate {
 
 /**
  * A block template on the current tip: timestamp max(now, MTP + 1), the scheduled difficulty, the
- * mempool's best fee rates within the size limit, and a coinbase of reward + fees whose txid is not
+ * mempool's best packages by ancestor fee rate within the size limit, and a coinbase of reward + fees whose txid is not
  * already in the chain (its timestamp steps back one second on a collision).
  */
 export function buildBlockTemplate(
@@ -37,19 +37,10 @@ export function buildBlockTemplate(
   const parent = chain.tip;
   const height = parent.height + 1;
   const timestamp = Math.max(now, medianTimePast(chain.ancestorTimestamps(parent)) + 1);
-  const entries = mempool
-    .selectForBlock(MAX_BLOCK_SIZE - TEMPLATE_RESERVE)
-    .filter((e) => e.tx.timestamp <= timestamp);
-  // Dropping a too-new parent must drop its children too.
-  const kept = new Set<string>();
-  const txs: Transaction[] = [];
-  let fees = 0n;
-  for (const e of entries) {
-    if (e.tx.inputs.some((i) => mempool.has(i.txid) && !kept.has(i.txid))) continue;
-    kept.add(e.tx.txid);
-    txs.push(e.tx);
-    fees += e.fee;
-  }
+  // Transactions dated after this block (and their descendants) wait for a later one.
+  const entries = mempool.selectForBlock(MAX_BLOCK_SIZE - TEMPLATE_RESERVE, timestamp);
+  const txs = entries.map((e) => e.tx);
+  const fees = entries.reduce((sum, e) => sum + e.fee, 0n);
   const amount = cappedReward(height) + fees;
   let coinbaseTime = timestamp;
   let coinbase = createCoinbase([{ to: minerAddress, amount }], coinbaseTime);
