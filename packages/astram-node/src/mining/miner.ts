@@ -22,6 +22,8 @@ import {
   type KernelResult,
   parseKernelPreference,
 } from "./kernel.js";
+import { activeMiners, PACE_WINDOW, pacedHashrate } from "./pace.js";
+import { RecentProducers } from "./recent-producers.js";
 import type { WorkerInit, WorkerMessage } from "./search-worker.js";
 import { selectKernel } from "./select-kernel.js";
 
@@ -51,10 +53,11 @@ export interface MinerOptions {
   /** How often a changed mempool is checked for a better template, in ms (default 1000). */
   readonly templateRefreshMs?: number;
   /**
-   * Hold the hashrate to what the difficulty needs for one block per `pace` seconds (16^d / pace
-   * hashes per second). A difficulty step is 16x, wider than the schedule's [0.75, 1.5] band, so a
-   * fixed hashrate makes the difficulty oscillate instead of settling; a paced devnet keeps its target
-   * block time at any difficulty and leaves the CPU free. Off unless set.
+   * Hold the hashrate to what the difficulty needs for one block per `pace` seconds from all paced
+   * miners together: 16^d / (pace * N) hashes per second, N the miners seen on the chain (pace.ts).
+   * A difficulty step is 16x, wider than the schedule's [0.75, 1.5] band, so a fixed hashrate makes
+   * the difficulty oscillate instead of settling; a paced devnet keeps its target block time at any
+   * difficulty and leaves the CPU free. Off unless set.
    */
   readonly pace?: number;
   readonly now?: () => number;
@@ -84,6 +87,14 @@ export interface MinerStatus {
   } | null;
 }
 
+/** What pacing decided for the current template. */
+export interface PaceStatus {
+  /** Distinct producers of the last PACE_WINDOW blocks, this miner included. */
+  readonly miners: number;
+  /** Hashes per second allowed: 16^d / (pace * miners). */
+  readonly hashrate: number;
+}
+
 interface MinerEvents {
   block: [Block];
 }
@@ -110,6 +121,8 @@ class Round {
     readonly input: Uint8Array,
     readonly generation: number,
     readonly space: bigint,
+    /** Hashes per second allowed when paced. */
+    readonly pacedRate: number | undefined,
   ) {}
 
   take(count: number): { start: bigint; count: number } | undefined {
@@ -206,6 +219,8 @@ export class Miner extends EventEmitter<MinerEvents> {
   private mempoolDirty = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private template: BlockTemplate | undefined;
+  private readonly producers: RecentProducers;
+  private pacing: PaceStatus | undefined;
   private readonly cpuMeter = new RateMeter();
   private readonly gpuMeter = new RateMeter();
   private wake: (() => void) | undefined;
@@ -217,6 +232,12 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   constructor(private readonly opts: MinerOptions) {
     super();
+    this.producers = new RecentProducers(opts.chain);
+  }
+
+  /** With `pace`: the miners seen on the chain and the hashrate allowed on the current template. */
+  get pace(): PaceStatus | undefined {
+    return this.pacing;
   }
 
   get threads(): number {
@@ -379,6 +400,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       this.mempoolDirty = false;
       const template = buildBlockTemplate(this.opts.chain, this.opts.mempool, this.opts.minerAddress, now());
       this.template = template;
+      const pacedRate = this.paceFor(template);
       let header = template.block.header;
       while (this.running && !this.stale) {
         if (header.timestamp > now() + FUTURE_SLACK_SECONDS) {
@@ -388,7 +410,7 @@ export class Miner extends EventEmitter<MinerEvents> {
         }
         const generation = ++this.generation;
         Atomics.store(this.cancel, 0, generation);
-        const round = new Round(header, headerHashInput(header), generation, space);
+        const round = new Round(header, headerHashInput(header), generation, space, pacedRate);
         await Promise.all(
           this.lanes.map((lane) => this.runLane(lane, round).catch((e) => this.dropLane(lane, e))),
         );
@@ -440,9 +462,20 @@ export class Miner extends EventEmitter<MinerEvents> {
     }
   }
 
-  /** Hashes per second the pace allows at this round's difficulty. */
+  /** The hashrate a paced miner may use on this template (pace.ts), or undefined when unpaced. */
+  private paceFor(template: BlockTemplate): number | undefined {
+    const pace = this.opts.pace;
+    if (!pace) return undefined;
+    const recent = this.producers.of(template.parent, PACE_WINDOW);
+    const miners = activeMiners(recent, this.opts.minerAddress);
+    const hashrate = pacedHashrate(template.block.header.difficulty, pace, miners);
+    this.pacing = { miners, hashrate };
+    return hashrate;
+  }
+
+  /** Hashes per second the pace allows on this round. */
   private pacedRate(round: Round): number {
-    return 16 ** round.header.difficulty / this.opts.pace!;
+    return round.pacedRate!;
   }
 
   /** A chunk of about a quarter second at the paced rate, shared between the lanes. */
