@@ -242,7 +242,7 @@ function modelSection(summary: Summary): string {
       ["run", "nodes", "mean degree", "mean hops", "p50 ms", "p99 ms", "p50 ratio", "p99 ratio"],
       checkRows,
     ),
-    "Predictions with the largest run's degree and link latency:",
+    "Predictions for larger networks (the largest run's link latency and jitter, the mean degree shown, the fitted c):",
     table(
       ["nodes", "mean degree", "link latency", "mean hops", "p50 ms", "p90 ms", "p99 ms", "unreachable"],
       scaleRows,

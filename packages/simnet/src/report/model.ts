@@ -24,7 +24,7 @@ export interface PropagationPrediction extends LinkModel {
 
 export interface PredictOptions {
   seed: number;
-  /** Random graphs built; default enough for about 20,000 node visits, between 2 and 50. */
+  /** Random graphs built; default about 20,000 nodes in all, between 2 and 50 graphs. */
   graphs?: number;
   /** Breadth-first searches per graph, from distinct random sources; default min(nodes, 100). */
   sources?: number;
@@ -150,13 +150,15 @@ export interface ModelReport {
 export interface ModelOptions {
   seed: number;
   scaleNodes?: number[];
+  /** Mean degree for the larger networks; default the largest run's measured one. */
+  scaleMeanDegree?: number;
   predict?: Omit<PredictOptions, "seed">;
 }
 
 export const MODEL_ASSUMPTIONS: readonly string[] = [
   "A block travels the shortest path from its miner; each hop costs the link latency, a uniform jitter in ±jitter, and a constant c fitted by least squares to delay ≈ hops × (latency + c) over every measured (block, node) pair.",
   "c lumps together validation, relay and any extra message trips per hop at the measured latency and block sizes; predictions at another latency or block size are outside what was measured.",
-  "The topology is a random graph in which every node opens about half the measured mean degree of outbound connections to uniformly chosen peers (the node's peer rules without their /16 diversity and address-book history).",
+  "The topology is a random graph with the measured mean degree d (honest peers of honest nodes when blocks were mined): every node opens floor(d/2) connections to uniformly chosen peers and random links make up the rest. The peer rules' /16 diversity, inbound limits and address-book history are not modelled; the larger networks keep the largest run's d unless told otherwise.",
   "Loss, bandwidth limits and queueing add to the measured delays and so to c on average, but the model has no tail of its own for them; flooding over several paths, which can beat a single jittered path, is not modelled either.",
   "Hop counts are from breadth-first searches of seeded random graphs from random sources, not from the miners' actual positions.",
 ];
@@ -206,7 +208,7 @@ export function propagationModel(runs: readonly MeasuredRun[], options: ModelOpt
           predictPropagation(
             nodes,
             {
-              meanDegree: largest.meanDegree as number,
+              meanDegree: options.scaleMeanDegree ?? (largest.meanDegree as number),
               latencyMs: largest.latencyMs,
               jitterMs: largest.jitterMs,
               perHopCostMs: fit.perHopCostMs,

@@ -4,32 +4,40 @@ import { randomBelow } from "./seeded-random.js";
 export type IndexGraph = number[][];
 
 /**
- * A graph shaped by the node's peer rules: every node opens outbound connections to distinct nodes
- * chosen uniformly at random, and links are undirected (a connection carries blocks both ways). For a
- * target mean degree d each node opens floor(d/2) or ceil(d/2) connections (the share of ceil set so
- * the mean is d/2), so the resulting mean degree is close to d (a little under where two nodes chose
- * each other).
+ * A graph shaped by the node's peer rules with a given mean degree d: every node first opens
+ * floor(d/2) outbound connections to distinct nodes chosen uniformly at random (so no node is left
+ * with fewer, as the rules ensure), then random links are added until the graph has round(n·d/2)
+ * links, which makes up for pairs that chose each other (common in small networks) and for odd d.
+ * Links are undirected: a connection carries blocks both ways.
  */
 export function randomPeerGraph(nodes: number, meanDegree: number, random: () => number): IndexGraph {
   if (!Number.isInteger(nodes) || nodes < 2)
     throw new RangeError(`nodes must be an integer >= 2, got ${nodes}`);
   if (!(meanDegree > 0)) throw new RangeError(`mean degree must be positive, got ${meanDegree}`);
-  const half = Math.min(meanDegree / 2, nodes - 1);
-  const base = Math.floor(half);
-  const extraShare = half - base;
   const peers: Set<number>[] = Array.from({ length: nodes }, () => new Set<number>());
+  let links = 0;
+  const link = (a: number, b: number) => {
+    if (a === b || peers[a]?.has(b)) return;
+    peers[a]?.add(b);
+    peers[b]?.add(a);
+    links++;
+  };
+  const maxLinks = (nodes * (nodes - 1)) / 2;
+  const targetLinks = Math.min(maxLinks, Math.round((nodes * meanDegree) / 2));
+  const outbound = Math.min(nodes - 1, Math.floor(meanDegree / 2));
   for (let node = 0; node < nodes; node++) {
-    const outbound = Math.min(nodes - 1, base + (random() < extraShare ? 1 : 0));
-    const chosen = new Set<number>();
-    // Rejection sampling ends quickly while outbound is well below nodes; bounded all the same.
-    for (let tries = 0; chosen.size < outbound && tries < 100 * nodes; tries++) {
+    // Rejection sampling: bounded, and quick while the node still has most others to choose from.
+    let chosen = 0;
+    const already = peers[node]?.size ?? 0;
+    for (let tries = 0; chosen < outbound && already + chosen < nodes - 1 && tries < 100 * nodes; tries++) {
       const peer = randomBelow(random, nodes);
-      if (peer !== node) chosen.add(peer);
+      if (peer === node || peers[node]?.has(peer)) continue;
+      link(node, peer);
+      chosen++;
     }
-    for (const peer of chosen) {
-      peers[node]?.add(peer);
-      peers[peer]?.add(node);
-    }
+  }
+  for (let tries = 0; links < targetLinks && tries < 100 * targetLinks; tries++) {
+    link(randomBelow(random, nodes), randomBelow(random, nodes));
   }
   return peers.map((set) => [...set]);
 }

@@ -60,6 +60,8 @@ export interface SummarizeOptions {
   /** Seed of the model's random graphs and jitter draws; default 1. */
   modelSeed?: number;
   scaleNodes?: number[];
+  /** Mean degree the model assumes for the larger networks; default the largest run's measured one. */
+  scaleMeanDegree?: number;
 }
 
 /** Every figure of the report, computed from the run records alone (no I/O). */
@@ -111,6 +113,7 @@ export function summarize(records: readonly RunRecord[], options: SummarizeOptio
   const model = propagationModel(measuredRuns, {
     seed: options.modelSeed ?? 1,
     ...(options.scaleNodes === undefined ? {} : { scaleNodes: options.scaleNodes }),
+    ...(options.scaleMeanDegree === undefined ? {} : { scaleMeanDegree: options.scaleMeanDegree }),
   });
   return { runs, model, plots: { propagationCdf: null, degreeHistogram: null, tipHeights: [] } };
 }
