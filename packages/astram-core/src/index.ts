@@ -21,6 +21,7 @@ export * from "./crypto/hex.js";
 export * from "./crypto/keys.js";
 export * from "./crypto/signature.js";
 export * from "./eth/eth-signature.js";
+export * from "./p2p/features.js";
 export * from "./p2p/frame.js";
 export * from "./p2p/messages.js";
 export * from "./params/genesis.js";

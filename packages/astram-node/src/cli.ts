@@ -1,12 +1,25 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
-import { StoreError } from "./chain/chain-store.js";
+import { addAdminCommands } from "./admin/admin-commands.js";
 import { loadConfig } from "./config/load-config.js";
-import { ConfigError } from "./config/settings.js";
-import { createLogger } from "./log.js";
-import { AstramNode } from "./node.js";
-import { attachServices } from "./services.js";
-import { DataDirInUseError } from "./util/datadir-lock.js";
+import { CONFIG_KEYS, ConfigError } from "./config/settings.js";
+import { failCli } from "./util/cli-fail.js";
+
+/** Comma-separated words on lines of at most `width` characters. */
+function wrapList(words: readonly string[], width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const [i, w] of words.entries()) {
+    const item = i < words.length - 1 ? `${w}, ` : `${w}.`;
+    if (line.length + item.length > width && line.trim() !== "") {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += item;
+  }
+  lines.push(line.trimEnd());
+  return lines.join("\n");
+}
 
 const program = new Command()
   .name("astram-node")
@@ -30,12 +43,21 @@ const program = new Command()
   .option("--gpu", "also mine on the GPU through WebGPU")
   .option("--pace", "hold mining to the target block time (a quiet devnet; npm start does this)")
   .option("--p2p-port <port>", "P2P port (default 8335, devnet 18335; 0 = any free port)")
-  .option("--p2p-bind <addr>", "P2P listen address (default 0.0.0.0)")
+  .option(
+    "--p2p-bind <addr>",
+    "P2P listen address (default 0.0.0.0); a specific address is also the source of outbound connections",
+  )
+  .option(
+    "--p2p-advertise-port <port>",
+    "P2P port announced to peers when they must dial another one (port forwarding; default: the bound port)",
+  )
   .option("--http-port <port>", "HTTP API and dashboard port (default 19533)")
   .option("--http-bind <addr>", "HTTP API address (default 127.0.0.1)")
   .option("--rpc-port <port>", "Ethereum JSON-RPC port (default 8545)")
   .option("--rpc-bind <addr>", "Ethereum JSON-RPC address (default 127.0.0.1)")
   .option("--public-rpc-port <port>", "read-only public API port (default 0 = off)")
+  .option("--admin-port <port>", "admin interface port (default 19534; testnet 19535; devnet 19536; 0 = any)")
+  .option("--admin-bind <addr>", "admin interface address (default 127.0.0.1)")
   .option("--peers <list>", "comma-separated host:port peers to connect to")
   .option("--dns-server <url>", "discovery server URL")
   .option("--dns-register", "register this node with the discovery server")
@@ -46,20 +68,26 @@ const program = new Command()
   .addHelpText(
     "after",
     "\nSettings precedence: defaults < config file < environment (ASTRAM_<KEY>, e.g. ASTRAM_HTTP_PORT)\n" +
-      "< command-line flags. Config file keys: NETWORK, DATA_DIR, P2P_BIND_ADDR, P2P_PORT, HTTP_BIND_ADDR,\n" +
-      "HTTP_PORT, ETH_RPC_BIND_ADDR, ETH_RPC_PORT, PUBLIC_RPC_PORT, DNS_SERVER_URL, DNS_REGISTER,\n" +
-      "BOOTSTRAP_PEERS, MINE, MINER_ADDRESS, MINER_THREADS, MINER_GPU, MINER_PACE, VERIFY_THREADS, LOG_LEVEL,\n" +
-      "ALLOW_PRIVATE_PEERS.\n\n" +
+      "< command-line flags. Config file keys:\n" +
+      wrapList(Object.keys(CONFIG_KEYS), 100, "  ") +
+      "\n\n" +
+      "Without a command the node runs. The commands talk to a running node's admin interface\n" +
+      "(authenticated by its <datadir>/.cookie or ADMIN_PASSWORD); `astram-node help <command>` for each.\n\n" +
       "Examples:\n" +
       "  astram-node --network dev --mine --miner-address 0x7e5f4552091a69125d5dfcb7b8c2659029395bdf\n" +
-      "  astram-node --network test --peers 203.0.113.5:8335 --datadir /srv/astram\n",
-  );
-
-program.parse();
-const o = program.opts<Record<string, string | boolean | undefined>>();
+      "  astram-node --network test --peers 203.0.113.5:8335 --datadir /srv/astram\n" +
+      "  astram-node peers --network dev\n" +
+      "  astram-node ban 203.0.113.9 --for 1h --reason spam --network dev\n",
+  )
+  // Options after a command name belong to the command (`astram-node peers --datadir D`).
+  .enablePositionalOptions()
+  .action(() => runNode().catch(unexpected));
+addAdminCommands(program);
 
 const str = (v: string | boolean | undefined) => (v === undefined ? undefined : String(v));
-const flags: Record<string, string | undefined> = {
+
+/** Command-line values by config KEY. */
+const nodeFlags = (o: Record<string, string | boolean | undefined>): Record<string, string | undefined> => ({
   NETWORK: str(o.network),
   DATA_DIR: str(o.datadir),
   MINE: o.mine ? "true" : undefined,
@@ -70,6 +98,7 @@ const flags: Record<string, string | undefined> = {
   MINER_PACE: o.pace ? "true" : undefined,
   P2P_PORT: str(o.p2pPort),
   P2P_BIND_ADDR: str(o.p2pBind),
+  P2P_ADVERTISE_PORT: str(o.p2pAdvertisePort),
   HTTP_PORT: str(o.httpPort),
   HTTP_BIND_ADDR: str(o.httpBind),
   ETH_RPC_PORT: str(o.rpcPort),
@@ -80,26 +109,35 @@ const flags: Record<string, string | undefined> = {
   DNS_REGISTER: o.dnsRegister ? "true" : undefined,
   ALLOW_PRIVATE_PEERS: o.allowPrivatePeers ? "true" : undefined,
   LOG_LEVEL: str(o.logLevel),
-};
+  ADMIN_PORT: str(o.adminPort),
+  ADMIN_BIND_ADDR: str(o.adminBind),
+});
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`astram-node: ${message}\n`);
-  process.exit(code);
-}
-
-async function main(): Promise<void> {
+/** Runs the node until SIGINT/SIGTERM (the default action). */
+async function runNode(): Promise<void> {
+  const o = program.opts<Record<string, string | boolean | undefined>>();
   let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig({ configFile: str(o.config), flags });
+    loaded = loadConfig({ configFile: str(o.config), flags: nodeFlags(o) });
   } catch (e) {
-    if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 2);
+    if (e instanceof ConfigError) failCli(`configuration error: ${e.message}`, 2);
     throw e;
   }
   const { settings, warnings, sources } = loaded;
   if (o.printConfig) {
-    process.stdout.write(`${JSON.stringify({ settings, sources }, null, 2)}\n`);
+    const shown = { ...settings, adminPassword: settings.adminPassword === undefined ? undefined : "(set)" };
+    process.stdout.write(`${JSON.stringify({ settings: shown, sources }, null, 2)}\n`);
     return;
   }
+  // The node's modules load only to run it: the admin commands start quickly without them.
+  const [{ StoreError }, { createLogger }, { AstramNode }, { attachServices }, { DataDirInUseError }] =
+    await Promise.all([
+      import("./chain/chain-store.js"),
+      import("./log.js"),
+      import("./node.js"),
+      import("./services.js"),
+      import("./util/datadir-lock.js"),
+    ]);
   const log = createLogger(settings.logLevel);
   for (const w of warnings) log.warn(w);
   const node = new AstramNode({ settings, log });
@@ -126,15 +164,17 @@ async function main(): Promise<void> {
     await node.start({ reindex: Boolean(o.reindex) });
   } catch (e) {
     if (e instanceof DataDirInUseError || e instanceof StoreError || e instanceof ConfigError)
-      fail(e.message);
+      failCli(e.message);
     const err = e as NodeJS.ErrnoException;
     if (err.code === "EADDRINUSE")
-      fail(`a port is already in use (${err.message}); choose another with --*-port`);
+      failCli(`a port is already in use (${err.message}); choose another with --*-port`);
     throw e;
   }
 }
 
-main().catch((e) => {
+function unexpected(e: unknown): never {
   process.stderr.write(`astram-node: unexpected error: ${(e as Error).stack ?? e}\n`);
   process.exit(1);
-});
+}
+
+program.parseAsync().catch(unexpected);

@@ -141,7 +141,11 @@ export class AstramNode extends EventEmitter<NodeEvents> {
     for (const [i, outcome] of outcomes.entries()) {
       const { block, source } = arrivals[i]!;
       if (outcome instanceof VerifyError) this.emit("rejected", "block", block.hash, outcome, source);
-      else if (outcome.status !== "duplicate") this.emit("block", block, outcome, source);
+      else if (outcome.status !== "duplicate") {
+        if (outcome.status === "side-branch")
+          this.log.info({ hash: block.hash, height: block.header.index }, "block stored on a side branch");
+        this.emit("block", block, outcome, source);
+      }
     }
     return outcomes;
   }
@@ -194,8 +198,16 @@ export class AstramNode extends EventEmitter<NodeEvents> {
           "chain reorganized",
         );
       }
+      // The hashes connected (up to 16): operators and the network simulator see every block arrive.
       this.log.info(
-        { height: u.tip.height, hash: u.tip.hash, txs: u.connected.at(-1)?.transactions.length },
+        {
+          height: u.tip.height,
+          hash: u.tip.hash,
+          txs: u.connected.at(-1)?.transactions.length,
+          ...(u.connected.length > 1 && u.connected.length <= 16
+            ? { connected: u.connected.map((b) => b.hash) }
+            : {}),
+        },
         "new tip",
       );
       this.miner?.notify();

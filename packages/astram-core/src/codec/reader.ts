@@ -146,13 +146,20 @@ export class BincodeReader {
     return Number(v);
   }
 
-  /** A length prefix, bounded by the bytes left times the minimum element size. */
-  len(minElementSize: number, what: string): number {
+  /**
+   * A length prefix, bounded by the bytes left times the minimum element size, and by `max` when
+   * given (checked before anything is allocated).
+   */
+  len(minElementSize: number, what: string, max = Number.MAX_SAFE_INTEGER): number {
     const start = this.pos;
     const n = this.unsignedBig(64);
     if (minElementSize > 0 && n * BigInt(minElementSize) > BigInt(this.remaining)) {
       this.pos = start;
       this.fail("LENGTH_TOO_LARGE", `${what} length ${n} exceeds the ${this.remaining - 0} bytes left`);
+    }
+    if (n > BigInt(max)) {
+      this.pos = start;
+      this.fail("LENGTH_TOO_LARGE", `${what} length ${n} exceeds the limit of ${max}`);
     }
     return Number(n);
   }
@@ -172,8 +179,9 @@ export class BincodeReader {
     return new Uint8Array(this.raw(n));
   }
 
-  string(what = "string"): string {
-    const n = this.len(1, what);
+  /** A UTF-8 string; `maxBytes` bounds its length before anything is read. */
+  string(what = "string", maxBytes?: number): string {
+    const n = this.len(1, what, maxBytes);
     const start = this.pos;
     const raw = this.raw(n);
     try {
@@ -192,8 +200,8 @@ export class BincodeReader {
     return this.fail("INVALID_OPTION_TAG", `invalid ${what} tag ${tag}`);
   }
 
-  vec<T>(read: (r: this) => T, minElementSize: number, what = "vec"): T[] {
-    const n = this.len(minElementSize, what);
+  vec<T>(read: (r: this) => T, minElementSize: number, what = "vec", max?: number): T[] {
+    const n = this.len(minElementSize, what, max);
     const out: T[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = read(this);
     return out;

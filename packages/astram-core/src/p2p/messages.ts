@@ -38,7 +38,22 @@ export interface HandshakeInfo {
   readonly listeningPort: number;
 }
 
-/** The 12 P2P messages, in variant-index order. */
+/** An address in an Addr message: where a node accepts connections, and when it was last seen. */
+export interface PeerAddress {
+  /** IPv4 dotted or IPv6 literal (no brackets). */
+  readonly host: string;
+  readonly port: number;
+  /** Unix seconds. */
+  readonly lastSeen: number;
+}
+
+/** Most addresses in one Addr message (Bitcoin's bound too). */
+export const MAX_ADDR_PER_MESSAGE = 1000;
+
+/**
+ * The P2P messages, in variant-index order: the original protocol's 12 (0–11), then extensions
+ * (12–13) that are only ever sent to a peer that announced the matching feature (see features.ts).
+ */
 export type P2pMessage =
   | { readonly type: "Handshake"; readonly info: HandshakeInfo }
   | { readonly type: "HandshakeAck"; readonly info: HandshakeInfo }
@@ -55,7 +70,9 @@ export type P2pMessage =
   | { readonly type: "Block"; readonly block: Block }
   | { readonly type: "Tx"; readonly tx: Transaction }
   | { readonly type: "Ping"; readonly nonce: bigint }
-  | { readonly type: "Pong"; readonly nonce: bigint };
+  | { readonly type: "Pong"; readonly nonce: bigint }
+  | { readonly type: "GetAddr" }
+  | { readonly type: "Addr"; readonly addresses: readonly PeerAddress[] };
 
 export type P2pMessageType = P2pMessage["type"];
 
@@ -72,6 +89,8 @@ export const MESSAGE_TYPES: readonly P2pMessageType[] = [
   "Tx",
   "Ping",
   "Pong",
+  "GetAddr",
+  "Addr",
 ];
 
 function writeHandshakeInfo(w: BincodeWriter, h: HandshakeInfo): void {
@@ -129,7 +148,20 @@ export function writeP2pMessage(w: BincodeWriter, m: P2pMessage): void {
     case "Pong":
       w.u64(m.nonce);
       return;
+    case "GetAddr":
+      return;
+    case "Addr":
+      w.vec(m.addresses, (w2, a) => w2.string(a.host).u16(a.port).u64(a.lastSeen));
+      return;
   }
+}
+
+/** The longest IP literal an Addr entry may carry (a full IPv6 text is 39 characters). */
+const MAX_ADDR_HOST = 45;
+
+function readPeerAddress(r: BincodeReader): PeerAddress {
+  const host = r.string("address host", MAX_ADDR_HOST);
+  return { host, port: r.u16(), lastSeen: r.u64n("last_seen") };
 }
 
 export function readP2pMessage(r: BincodeReader): P2pMessage {
@@ -163,6 +195,10 @@ export function readP2pMessage(r: BincodeReader): P2pMessage {
     case "Ping":
     case "Pong":
       return { type, nonce: r.u64() };
+    case "GetAddr":
+      return { type };
+    case "Addr":
+      return { type, addresses: r.vec(readPeerAddress, 4, "addresses", MAX_ADDR_PER_MESSAGE) };
   }
 }
 
@@ -219,5 +255,9 @@ export function p2pMessageToJSON(
     case "Ping":
     case "Pong":
       return { type: m.type, nonce: m.nonce.toString() };
+    case "GetAddr":
+      return { type: m.type };
+    case "Addr":
+      return { type: m.type, addresses: m.addresses.map((a) => ({ ...a })) };
   }
 }

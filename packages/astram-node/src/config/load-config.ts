@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import { NETWORKS, type NetworkName } from "astram-core";
+import { DEFAULT_ADMIN_PORTS } from "../admin/admin-port.js";
 import { CONFIG_KEYS, ConfigError, type NodeSettings } from "./settings.js";
 
 export interface ConfigWarning {
@@ -50,10 +51,14 @@ function defaults(network: NetworkName): NodeSettings {
     dataDir: defaultDataDir(network),
     p2pBindAddr: "0.0.0.0",
     p2pPort: ports.p2p,
+    p2pAdvertisePort: 0,
     httpBindAddr: "127.0.0.1",
     httpPort: ports.http,
     ethRpcBindAddr: "127.0.0.1",
     ethRpcPort: ports.rpc,
+    adminBindAddr: "127.0.0.1",
+    adminPort: DEFAULT_ADMIN_PORTS[network],
+    adminPassword: undefined,
     publicRpcBindAddr: "0.0.0.0",
     publicRpcPort: 0,
     dnsServerUrl: "",
@@ -130,5 +135,23 @@ export function loadConfig(input: LoadConfigInput = {}): {
   if (result.mine && !result.minerAddress) {
     throw new ConfigError("MINER_ADDRESS", "mining needs a payout address (--miner-address 0x...)");
   }
+  checkAdminPort(result);
   return { settings: result, warnings, sources };
+}
+
+/** The admin interface never shares a port with the services peers and users reach. */
+function checkAdminPort(s: NodeSettings): void {
+  if (s.adminPort === 0) return;
+  const others: [string, number][] = [
+    ["P2P_PORT", s.p2pPort],
+    ["HTTP_PORT", s.httpPort],
+    ["ETH_RPC_PORT", s.ethRpcPort],
+    ["PUBLIC_RPC_PORT", s.publicRpcPort],
+  ];
+  for (const [key, port] of others)
+    if (port === s.adminPort)
+      throw new ConfigError(
+        "ADMIN_PORT",
+        `${s.adminPort} is also ${key}: the admin interface needs its own port`,
+      );
 }

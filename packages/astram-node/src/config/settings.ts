@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type NetworkName, parseAddress, parseNetworkName } from "astram-core";
+import { parseAdminPassword } from "../admin/credentials.js";
 
 /** Resolved node settings (after defaults < file < environment < flags). */
 export interface NodeSettings {
@@ -10,10 +11,17 @@ export interface NodeSettings {
   dataDir: string;
   p2pBindAddr: string;
   p2pPort: number;
+  /** The P2P port peers should dial (behind port forwarding or a relay); 0 = the bound port. */
+  p2pAdvertisePort: number;
   httpBindAddr: string;
   httpPort: number;
   ethRpcBindAddr: string;
   ethRpcPort: number;
+  /** The operators' admin interface (JSON-RPC with Basic auth); never the public API's port. */
+  adminBindAddr: string;
+  adminPort: number;
+  /** "user:password" or a password for the user `admin`; unset = a `.cookie` in the data directory. */
+  adminPassword: string | undefined;
   /** Read-only public API port; 0 = off. */
   publicRpcPort: number;
   publicRpcBindAddr: string;
@@ -127,6 +135,18 @@ const peers: Parser<string[]> = (raw, key) => {
   }
   return list;
 };
+const adminPassword: Parser<string | undefined> = (raw, key) => {
+  if (raw === "") return undefined;
+  try {
+    parseAdminPassword(raw);
+  } catch (e) {
+    throw new ConfigError(
+      key,
+      `${(e as Error).message} (expected user:password or a password for user admin)`,
+    );
+  }
+  return raw;
+};
 const path: Parser<string> = (raw) => {
   const v = raw.trim();
   return v.startsWith("~") ? join(homedir(), v.slice(1)) : v;
@@ -157,10 +177,26 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   DATA_DIR: { field: "dataDir", parse: path, help: "data directory (default ~/.Astram/<network>)" },
   P2P_BIND_ADDR: { field: "p2pBindAddr", parse: host, help: "P2P listen address (0.0.0.0)" },
   P2P_PORT: { field: "p2pPort", parse: port, help: "P2P port (8335; 18335 on devnet; 0 = any)" },
+  P2P_ADVERTISE_PORT: {
+    field: "p2pAdvertisePort",
+    parse: port,
+    help: "P2P port announced to peers, when it differs from the bound one (0 = the bound port)",
+  },
   HTTP_BIND_ADDR: { field: "httpBindAddr", parse: host, help: "HTTP API and dashboard address (127.0.0.1)" },
   HTTP_PORT: { field: "httpPort", parse: port, help: "HTTP API port (19533; 0 = any)" },
   ETH_RPC_BIND_ADDR: { field: "ethRpcBindAddr", parse: host, help: "Ethereum JSON-RPC address (127.0.0.1)" },
   ETH_RPC_PORT: { field: "ethRpcPort", parse: port, help: "Ethereum JSON-RPC port (8545; 0 = any)" },
+  ADMIN_BIND_ADDR: { field: "adminBindAddr", parse: host, help: "admin interface address (127.0.0.1)" },
+  ADMIN_PORT: {
+    field: "adminPort",
+    parse: port,
+    help: "admin interface port (19534; testnet 19535; devnet 19536; 0 = any)",
+  },
+  ADMIN_PASSWORD: {
+    field: "adminPassword",
+    parse: adminPassword,
+    help: "admin credentials, user:password or a password for user admin (unset = the .cookie file)",
+  },
   PUBLIC_RPC_BIND_ADDR: {
     field: "publicRpcBindAddr",
     parse: host,

@@ -85,18 +85,21 @@ export class BlockDownloader {
     }
   }
 
-  /** Re-queues requests older than the timeout; `onStall` is told once per stalled peer. */
-  checkTimeouts(peers: readonly Peer[], onStall: (peer: Peer) => void): void {
+  /**
+   * Re-queues requests older than the timeout; `onStall` is told once per stalled peer, with the
+   * number of its requests that timed out.
+   */
+  checkTimeouts(peers: readonly Peer[], onStall: (peer: Peer, missed: number) => void): void {
     const cutoff = this.now() - this.limits.blockRequestTimeoutMs;
-    const stalled = new Set<Peer>();
+    const stalled = new Map<Peer, number>();
     for (const [hash, f] of this.inFlight) {
       if (f.at > cutoff) continue;
       this.inFlight.delete(hash);
       f.peer.blocksInFlight.delete(hash);
       if (!this.have(hash)) this.addWanted(hash, f.height);
-      stalled.add(f.peer);
+      stalled.set(f.peer, (stalled.get(f.peer) ?? 0) + 1);
     }
-    for (const p of stalled) onStall(p);
+    for (const [p, missed] of stalled) onStall(p, missed);
     this.schedule(peers.filter((p) => !p.isClosed));
   }
 

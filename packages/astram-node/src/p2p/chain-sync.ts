@@ -12,7 +12,15 @@ import type { AstramNode, SyncProgress } from "../node.js";
 import { BlockDownloader } from "./block-downloader.js";
 import type { P2pContext } from "./context.js";
 import { HeaderTree } from "./header-tree.js";
+import { isIgnored, noteJunk } from "./junk-policy.js";
 import type { Peer } from "./peer.js";
+
+/** A block received and not yet accepted; `solicited` when we had asked for it. */
+interface Arrival {
+  readonly peer: Peer;
+  readonly block: Block;
+  readonly solicited: boolean;
+}
 
 /** A view of node.chain resolved on each use (the chainstate is created when the node starts). */
 function lazyChain(node: AstramNode): AstramNode["chain"] {
@@ -35,7 +43,7 @@ export class ChainSync {
   private lastProgressLog = 0;
   private lastProgressHeight = 0;
   /** Blocks received and not yet accepted (see onBlock), and the pending flush. */
-  private arrivals: { peer: Peer; block: Block }[] = [];
+  private arrivals: Arrival[] = [];
   private flushTimer: NodeJS.Immediate | null = null;
   /** Runs of blocks in order: each is accepted after the one before it. */
   private pipeline: Promise<void> = Promise.resolve();
@@ -86,8 +94,8 @@ export class ChainSync {
     if (peer.height > this.ctx.node.chain.height + 1) this.requestHeaders(peer);
   }
 
-  requestHeaders(peer: Peer): void {
-    const locator = this.ctx.node.chain.locator().map(hexToBytes);
+  requestHeaders(peer: Peer, locator = this.ctx.node.chain.locator().map(hexToBytes)): void {
+    peer.headersRequested++;
     peer.send({ type: "GetHeaders", locatorHashes: locator });
   }
 
@@ -99,9 +107,14 @@ export class ChainSync {
     }
     const chain = this.ctx.node.chain;
     let start = 0;
+    let first = true;
     for (const raw of locator) {
       const e = raw.length === 32 ? chain.getEntry(bytesToHex(raw)) : undefined;
-      if (e && chain.isOnBestChain(e)) {
+      if (!e) continue;
+      // The peer's own tip leads its locator: its live height for the dashboard.
+      if (first) peer.height = Math.max(peer.height, e.height + 1);
+      first = false;
+      if (chain.isOnBestChain(e)) {
         start = e.height + 1;
         break;
       }
@@ -122,7 +135,10 @@ export class ChainSync {
       this.ctx.misbehave(peer, 50, "too many headers");
       return;
     }
+    const solicited = peer.headersRequested > 0;
+    if (solicited) peer.headersRequested--;
     if (headers.length === 0) return;
+    if (!solicited && !this.noteAnnouncedHeaders(peer, headers)) return;
     let fresh: string[];
     try {
       fresh = this.headers.add(headers);
@@ -138,12 +154,43 @@ export class ChainSync {
       this.requestHeaders(peer);
       return;
     }
+    if (!solicited) {
+      // An announcement: fetch its new blocks from the announcer at once.
+      if (fresh.length > 0 && !isIgnored(this.ctx, peer)) {
+        const room = limits.blocksInFlightPerPeer - peer.blocksInFlight.size;
+        this.requestBlocks(peer, fresh.slice(0, Math.max(0, room)).map(hexToBytes));
+      }
+      for (const h of fresh) this.downloader.want(h, this.headers.height(h)!);
+      this.downloader.schedule(this.ctx.ready());
+      return;
+    }
     for (const h of fresh) this.downloader.want(h, this.headers.height(h)!);
     if (headers.length >= limits.maxHeadersPerMessage) {
-      peer.send({ type: "GetHeaders", locatorHashes: [hexToBytes(blockHeaderHash(last))] });
+      this.requestHeaders(peer, [hexToBytes(blockHeaderHash(last))]);
     }
     this.downloader.schedule(this.ctx.ready());
     this.progress();
+  }
+
+  /**
+   * Junk accounting for unsolicited Headers (announcements); false when the message is to be
+   * dropped (a peer over its junk bound with nothing new).
+   */
+  private noteAnnouncedHeaders(peer: Peer, headers: readonly BlockHeader[]): boolean {
+    const chain = this.ctx.node.chain;
+    let junk = 0;
+    let unknown = 0;
+    for (const h of headers) {
+      const hash = blockHeaderHash(h);
+      if (peer.heardFrom.has(hash) || peer.servedTo.has(hash)) junk++;
+      peer.heardFrom.add(hash);
+      peer.knownInventory.add(hash);
+      const e = chain.getEntry(hash);
+      if (e) peer.height = Math.max(peer.height, e.height + 1);
+      else unknown++;
+    }
+    if (junk > 0) noteJunk(this.ctx, peer, "repeated header announcements", junk);
+    return unknown > 0 && !peer.isClosed;
   }
 
   /** Requests announced blocks from the announcing peer. */
@@ -157,20 +204,21 @@ export class ChainSync {
    * event loop (one socket read often holds several) are accepted together, in one store commit.
    */
   onBlock(peer: Peer, block: Block): void {
-    const { node, limits } = this.ctx;
-    const requested = this.downloader.received(block.hash, peer);
-    if (!requested && !node.chain.hasBlock(block.hash)) {
-      const count = peer.announcements.add(1);
-      if (count > limits.blockAnnouncementsPerMinute) {
-        if (count > 3 * limits.blockAnnouncementsPerMinute) {
-          this.ctx.misbehave(peer, 20, `${count} unsolicited blocks in a minute`);
-        }
+    const { node } = this.ctx;
+    const solicited = this.downloader.received(block.hash, peer);
+    if (!solicited) {
+      // Unasked-for blocks are welcome when new (the original protocol may push them); a copy of
+      // one we have is junk, and a peer over its junk bound is not listened to.
+      if (node.chain.hasBlock(block.hash)) {
+        noteJunk(this.ctx, peer, "unsolicited block we already have");
         return;
       }
+      if (isIgnored(this.ctx, peer)) return;
     }
+    peer.heardFrom.add(block.hash);
     peer.knownInventory.add(block.hash);
     if (this.stopped) return;
-    this.arrivals.push({ peer, block });
+    this.arrivals.push({ peer, block, solicited });
     this.flushTimer ??= setImmediate(() => this.flush());
   }
 
@@ -206,13 +254,13 @@ export class ChainSync {
     await this.verifier.stop();
   }
 
-  private accept(batch: readonly { peer: Peer; block: Block }[]): void {
+  private accept(batch: readonly Arrival[]): void {
     this.noteRound(this.isSyncing(), this.ctx.node.chain.height);
     const outcomes = this.ctx.node.submitBlocks(
       batch.map(({ peer, block }) => ({ block, source: { peer: peer.id } })),
     );
     for (const [i, outcome] of outcomes.entries()) {
-      const { peer, block } = batch[i]!;
+      const { peer, block, solicited } = batch[i]!;
       if (outcome instanceof VerifyError) {
         this.ctx.log.warn(
           { peer: peer.id, hash: block.hash, code: outcome.code, reason: outcome.reason },
@@ -223,6 +271,7 @@ export class ChainSync {
         continue;
       }
       if (outcome.status === "orphan") {
+        if (!solicited) noteJunk(this.ctx, peer, "unsolicited block that connects to nothing we know");
         // Its header stays pending until it connects (an evicted orphan is fetched again); ask for
         // the headers that connect it unless they are already being downloaded.
         if (!this.headers.has(block.hash)) this.requestHeaders(peer);
@@ -248,7 +297,8 @@ export class ChainSync {
           this.downloader.want(hash, height);
       }
     }
-    this.downloader.checkTimeouts(this.ctx.ready(), (peer) => {
+    this.downloader.checkTimeouts(this.ctx.ready(), (peer, missed) => {
+      noteJunk(this.ctx, peer, "requested blocks not delivered", missed);
       peer.stalls++;
       if (peer.stalls >= limits.maxStalls) peer.close("stalled during block download");
     });

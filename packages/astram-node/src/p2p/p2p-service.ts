@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { createServer, isIP, connect as netConnect, type Server, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { bytesToHex, type HandshakeInfo, type P2pMessage } from "astram-core";
+import { bytesToHex, FEATURES, type HandshakeInfo, negotiatedFeatures, type P2pMessage } from "astram-core";
 import type { Logger } from "pino";
 import type { AstramNode, PeerSummary } from "../node.js";
 import { AddressBook, type AddressSource } from "./address-book.js";
+import { AddressGossip } from "./address-gossip.js";
 import {
   type Endpoint,
   formatEndpoint,
@@ -21,11 +22,15 @@ import type { P2pContext } from "./context.js";
 import { DiscoveryClient } from "./discovery.js";
 import { P2P_LIMITS, type P2pLimits } from "./limits.js";
 import { type Direction, Peer } from "./peer.js";
+import type { AddressEntry, BanEntry, PeerControl, PeerDetails } from "./peer-control.js";
 import { Relay } from "./relay.js";
 
 export const SOFTWARE_VERSION = "0.1.0";
 
 const SESSION_PREFIX = "session:";
+
+/** What this node announces in its handshake: the original protocol's features, then extensions. */
+const OUR_FEATURES: readonly string[] = ["blocks", "transactions", "headers", ...Object.values(FEATURES)];
 
 export interface P2pOptions {
   readonly limits?: Partial<P2pLimits>;
@@ -39,17 +44,18 @@ export interface P2pOptions {
  * Inv/GetData/Block/Tx, headers-first sync with parallel block download, Ping/Pong keepalive,
  * ban scores and temporary bans, and peer discovery from config, the peers file and the DNS server.
  */
-export class P2pService implements P2pContext {
+export class P2pService implements P2pContext, PeerControl {
   readonly name = "p2p";
   readonly limits: P2pLimits;
   private server: Server | undefined;
   private readonly peersById = new Map<string, Peer>();
-  private readonly bans = new BanList();
-  private readonly book: AddressBook;
+  private readonly banList: BanList;
+  readonly book: AddressBook;
   private readonly session = bytesToHex(randomBytes(8));
   private readonly selfEndpoints = new Set<string>();
   private readonly sync: ChainSync;
   private readonly relay: Relay;
+  private readonly gossip: AddressGossip;
   private readonly discovery: DiscoveryClient | undefined;
   private readonly dialing = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
@@ -64,8 +70,10 @@ export class P2pService implements P2pContext {
     this.limits = { ...P2P_LIMITS, ...opts.limits };
     this.log = node.log.child({ service: "p2p" });
     this.book = new AddressBook(join(node.settings.dataDir, "peers.json"));
+    this.banList = new BanList(join(node.settings.dataDir, "bans.json"));
     this.sync = new ChainSync(this);
     this.relay = new Relay(this, this.sync);
+    this.gossip = new AddressGossip(this);
     const s = node.settings;
     this.discovery = s.dnsServerUrl
       ? new DiscoveryClient(s.dnsServerUrl, this.log, s.allowPrivatePeers)
@@ -107,9 +115,10 @@ export class P2pService implements P2pContext {
         this.log.warn({ peer: p, err: (e as Error).message }, "ignoring bad BOOTSTRAP_PEERS entry");
       }
     }
-    const fromFile = this.book.load();
+    const fromFile = this.loadFile("peers.json", () => this.book.load());
+    const banned = this.loadFile("bans.json", () => this.banList.load());
     this.log.info(
-      { port: this.boundPort, bind: s.p2pBindAddr, known: this.book.size, fromFile },
+      { port: this.boundPort, bind: s.p2pBindAddr, known: this.book.size, fromFile, banned },
       "P2P listening",
     );
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
@@ -120,7 +129,7 @@ export class P2pService implements P2pContext {
     if (this.discovery) {
       const register = () =>
         s.dnsRegister
-          ? this.discovery!.register(this.boundPort, SOFTWARE_VERSION, this.node.chain.height + 1)
+          ? this.discovery!.register(this.advertisedPort, SOFTWARE_VERSION, this.node.chain.height + 1)
           : Promise.resolve(false);
       const discover = async () => {
         await register();
@@ -140,12 +149,26 @@ export class P2pService implements P2pContext {
     this.running = false;
     this.node.off("block", this.relay.onNodeBlock);
     this.node.off("tx", this.relay.onNodeTx);
+    this.relay.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     for (const p of [...this.peersById.values()]) p.close("shutting down");
     await this.sync.stop(); // blocks already downloaded are still accepted
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.saveAddressBook();
+  }
+
+  /** Reads one of the node's P2P files; a corrupt one is reported and left for the next save to replace. */
+  private loadFile(name: string, load: () => number): number {
+    try {
+      return load();
+    } catch (e) {
+      this.log.warn(
+        { file: name, err: (e as Error).message },
+        "ignoring a corrupt file in the data directory",
+      );
+      return 0;
+    }
   }
 
   private saveAddressBook(): void {
@@ -163,7 +186,8 @@ export class P2pService implements P2pContext {
   }
 
   summaries(): PeerSummary[] {
-    return [...this.peersById.values()].map((p) => ({
+    // Peers still in the handshake are not shown: they have no height or version yet.
+    return this.ready().map((p) => ({
       id: p.id,
       address: formatEndpoint(p.listenEndpoint ?? p.remote),
       direction: p.direction,
@@ -177,7 +201,7 @@ export class P2pService implements P2pContext {
   /** Why a connection with `ip` must not be made, or undefined when it may. */
   private refusal(ip: string, direction: Direction): string | undefined {
     return connectionRefusal(ip, direction, [...this.peersById.values()], this.limits, {
-      banned: this.bans.isBanned(ip),
+      banned: this.banList.isBanned(ip),
       allowPrivate: this.node.settings.allowPrivatePeers,
     });
   }
@@ -207,7 +231,11 @@ export class P2pService implements P2pContext {
     this.dialing.add(key);
     this.book.markAttempt(endpoint);
     return new Promise((resolve) => {
-      const socket = netConnect({ host: endpoint.host, port: endpoint.port });
+      const socket = netConnect({
+        host: endpoint.host,
+        port: endpoint.port,
+        ...this.sourceAddress(endpoint),
+      });
       const timer = setTimeout(() => socket.destroy(new Error("connect timeout")), 10_000);
       socket.once("connect", () => {
         clearTimeout(timer);
@@ -231,6 +259,21 @@ export class P2pService implements P2pContext {
     });
   }
 
+  /**
+   * Outbound connections leave from the P2P bind address when it is a specific one, so that peers
+   * see the address this node listens on (several nodes on one host, each on its own address).
+   */
+  private sourceAddress(to: Endpoint): { localAddress?: string } {
+    const bind = normalizeIp(this.node.settings.p2pBindAddr);
+    if (bind === "0.0.0.0" || bind === "::" || isIP(bind) !== isIP(to.host)) return {};
+    return { localAddress: bind };
+  }
+
+  /** The port peers should dial: the advertised one when configured, else the bound one. */
+  get advertisedPort(): number {
+    return this.node.settings.p2pAdvertisePort || this.boundPort;
+  }
+
   private isConnectedTo(e: Endpoint): boolean {
     const key = formatEndpoint(e);
     for (const p of this.peersById.values()) {
@@ -240,14 +283,14 @@ export class P2pService implements P2pContext {
     return false;
   }
 
-  private isSelf(e: Endpoint): boolean {
+  isSelf(e: Endpoint): boolean {
     return this.selfEndpoints.has(formatEndpoint(e));
   }
 
   /** A discovered endpoint that is this node: our port on our public or a local address. */
   private isSelfCandidate(e: Endpoint): boolean {
     if (this.isSelf(e)) return true;
-    if (e.port !== this.boundPort) return false;
+    if (e.port !== this.boundPort && e.port !== this.advertisedPort) return false;
     if (e.host === this.discovery?.publicAddress || isLoopback(e.host)) return true;
     return Object.values(networkInterfaces()).some((list) =>
       list?.some((i) => normalizeIp(i.address) === e.host),
@@ -278,11 +321,11 @@ export class P2pService implements P2pContext {
     return {
       protocolVersion: this.node.params.protocolVersion,
       softwareVersion: SOFTWARE_VERSION,
-      supportedFeatures: ["blocks", "transactions", "headers", SESSION_PREFIX + this.session],
+      supportedFeatures: [...OUR_FEATURES, SESSION_PREFIX + this.session],
       networkId: this.node.params.networkId,
       chainId: this.node.params.chainId,
       height: this.node.chain.height + 1,
-      listeningPort: this.boundPort,
+      listeningPort: this.advertisedPort,
     };
   }
 
@@ -293,20 +336,108 @@ export class P2pService implements P2pContext {
     this.log.warn({ peer: peer.id, score, total: peer.banScore, why }, "peer misbehaved");
     if (peer.banScore >= this.limits.banThreshold) {
       if (!isLoopback(peer.remote.host) || this.node.settings.allowPrivatePeers)
-        this.bans.ban(peer.remote.host, this.limits.banDurationMs);
-      this.log.warn({ peer: peer.id, ip: peer.remote.host }, "peer banned");
+        this.saveBan(peer.remote.host, this.limits.banDurationMs, why);
+      this.log.warn({ peer: peer.id, ip: peer.remote.host, why }, "peer banned");
       peer.close(`banned: ${why}`);
     }
   }
 
-  /** Bans an IP directly (operator action and tests). */
-  ban(ip: string, durationMs = this.limits.banDurationMs): void {
-    this.bans.ban(normalizeIp(ip), durationMs);
-    for (const p of this.peersById.values()) if (p.remote.host === normalizeIp(ip)) p.close("banned");
+  private saveBan(ip: string, durationMs: number, reason: string): void {
+    try {
+      this.banList.ban(ip, durationMs, reason);
+    } catch (e) {
+      this.log.error(
+        { ip, err: (e as Error).message },
+        "cannot save bans.json (the ban holds until restart)",
+      );
+    }
   }
 
   isBanned(ip: string): boolean {
-    return this.bans.isBanned(normalizeIp(ip));
+    return this.banList.isBanned(normalizeIp(ip));
+  }
+
+  // ---- operator control (PeerControl; the admin interface calls these) ----
+
+  /** Bans an IP (its peers are disconnected at once); persisted in bans.json. */
+  ban(ip: string, durationMs = this.limits.banDurationMs, reason = "banned by the operator"): void {
+    const host = normalizeIp(ip);
+    if (isIP(host) === 0) throw new TypeError(`not an IP address: "${ip}"`);
+    if (!(durationMs > 0)) throw new RangeError("ban duration must be positive");
+    this.saveBan(host, durationMs, reason);
+    this.log.warn({ ip: host, until: new Date(Date.now() + durationMs).toISOString(), reason }, "IP banned");
+    for (const p of this.peersById.values()) if (p.remote.host === host) p.close("banned");
+  }
+
+  unban(ip: string): boolean {
+    const lifted = this.banList.unban(normalizeIp(ip));
+    if (lifted) this.log.info({ ip: normalizeIp(ip) }, "ban lifted");
+    return lifted;
+  }
+
+  clearBans(): number {
+    const n = this.banList.clear();
+    this.log.info({ lifted: n }, "all bans lifted");
+    return n;
+  }
+
+  bans(): BanEntry[] {
+    return this.banList.list();
+  }
+
+  addresses(): AddressEntry[] {
+    return this.book.list();
+  }
+
+  peerDetails(): PeerDetails[] {
+    return [...this.peersById.values()].map((p) => ({
+      id: p.id,
+      address: formatEndpoint(p.listenEndpoint ?? p.remote),
+      remote: formatEndpoint(p.remote),
+      direction: p.direction,
+      handshakeDone: p.handshakeDone,
+      height: p.height,
+      banScore: p.banScore,
+      bytesSent: p.bytesSent,
+      bytesReceived: p.bytesReceived,
+      pingMs: p.pingMs,
+      features: [...p.features],
+      version: p.info?.softwareVersion ?? "",
+      connectedAt: p.connectedAt,
+      lastMessageAt: p.lastMessageAt,
+    }));
+  }
+
+  async addPeer(address: string): Promise<{ connected: boolean; reason?: string }> {
+    const e = parseEndpoint(address);
+    if (this.isConnectedTo(e)) return { connected: true, reason: "already connected" };
+    const why = this.refusal(e.host, "outbound");
+    if (why) {
+      this.book.add(e, "manual");
+      return { connected: false, reason: why };
+    }
+    const peer = await this.connect(e, "manual");
+    return peer ? { connected: true } : { connected: false, reason: "connection failed" };
+  }
+
+  removePeer(address: string): boolean {
+    const e = parseEndpoint(address);
+    const known = this.book.remove(e);
+    const dropped = this.disconnect(formatEndpoint(e));
+    return known || dropped > 0;
+  }
+
+  disconnect(target: string): number {
+    const t = target.trim();
+    let n = 0;
+    for (const p of [...this.peersById.values()]) {
+      const listen = p.listenEndpoint ? formatEndpoint(p.listenEndpoint) : undefined;
+      if (p.id === t || listen === t || formatEndpoint(p.remote) === t || p.remote.host === normalizeIp(t)) {
+        p.close("disconnected by the operator");
+        n++;
+      }
+    }
+    return n;
   }
 
   // ---- messages ----
@@ -329,7 +460,18 @@ export class P2pService implements P2pContext {
         peer.send({ type: "VerAck" });
         return;
       case "VerAck":
+        return;
       case "Pong":
+        if (peer.pendingPing?.nonce === m.nonce) {
+          peer.pingMs = Date.now() - peer.pendingPing.at;
+          peer.pendingPing = undefined;
+        }
+        return;
+      case "GetAddr":
+        this.gossip.onGetAddr(peer);
+        return;
+      case "Addr":
+        this.gossip.onAddr(peer, m.addresses);
         return;
       case "Ping":
         peer.send({ type: "Pong", nonce: m.nonce });
@@ -387,6 +529,7 @@ export class P2pService implements P2pContext {
     }
     peer.info = info;
     peer.session = session;
+    peer.features = negotiatedFeatures(OUR_FEATURES, info.supportedFeatures);
     peer.height = Math.max(peer.height, info.height);
     if (isRequest) peer.send({ type: "HandshakeAck", info: this.handshakeInfo() });
     if (peer.handshakeDone) return;
@@ -401,6 +544,7 @@ export class P2pService implements P2pContext {
       "peer connected",
     );
     this.sync.onPeerReady(peer);
+    this.gossip.onPeerReady(peer);
   }
 
   /** True while the node is catching up with its peers. */
@@ -413,7 +557,6 @@ export class P2pService implements P2pContext {
   private maintain(): void {
     if (!this.running) return;
     this.sync.maintain();
-    this.relay.maintain();
     if (this.opts.autoConnect === false) return;
     const outbound =
       [...this.peersById.values()].filter((p) => p.direction === "outbound").length + this.dialing.size;
@@ -425,7 +568,7 @@ export class P2pService implements P2pContext {
         this.isSelf(e) ||
         this.isConnectedTo(e) ||
         this.dialing.has(formatEndpoint(e)) ||
-        this.bans.isBanned(e.host),
+        this.banList.isBanned(e.host),
       connected16,
     );
     for (const e of candidates.slice(0, free)) void this.connect(e);
@@ -438,7 +581,9 @@ export class P2pService implements P2pContext {
         p.close("no response to keepalive pings");
         continue;
       }
-      p.send({ type: "Ping", nonce: BigInt(now) });
+      const nonce = BigInt(now);
+      p.pendingPing ??= { nonce, at: now };
+      p.send({ type: "Ping", nonce: p.pendingPing.nonce });
     }
   }
 }

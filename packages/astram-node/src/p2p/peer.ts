@@ -41,8 +41,29 @@ export class Peer extends EventEmitter<PeerEvents> {
   banScore = 0;
   stalls = 0;
   lastMessageAt = Date.now();
+  /** Hashes the peer has or was told about (we never announce these to it again). */
   readonly knownInventory = new BoundedSet(20_000);
-  readonly announcements: SlidingWindow;
+  /** Blocks the peer announced or delivered to us: announcing one again is junk. */
+  readonly heardFrom = new BoundedSet(20_000);
+  /** Blocks we delivered to the peer: announcing one of them back to us is junk. */
+  readonly servedTo = new BoundedSet(20_000);
+  /** Junk the peer sent in the last minute (see Relay: duplicate announcements, unwanted blocks). */
+  readonly junk: SlidingWindow;
+  /** Extensions both sides announced in the handshake (FEATURES). */
+  features: ReadonlySet<string> = new Set();
+  /** GetHeaders sent and not yet answered: a Headers message beyond these is an announcement. */
+  headersRequested = 0;
+  /** Address gossip: whether we asked for addresses, answered its request, and its rate budget. */
+  addrRequested = false;
+  addrServed = false;
+  addrTokens = 1;
+  addrTokensAt = Date.now();
+  bytesSent = 0;
+  bytesReceived = 0;
+  /** The nonce and send time of the ping awaiting its pong. */
+  pendingPing: { nonce: bigint; at: number } | undefined;
+  /** Round trip of the last answered ping (ms). */
+  pingMs: number | null = null;
   /** Block hashes requested from this peer and when. */
   readonly blocksInFlight = new Map<string, number>();
   private readonly decoder = new FrameDecoder();
@@ -60,7 +81,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       port: socket.remotePort ?? dialed?.port ?? 0,
     };
     this.id = `${formatEndpoint(this.remote)}#${nextId++}`;
-    this.announcements = new SlidingWindow(60_000);
+    this.junk = new SlidingWindow(60_000);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (e) => this.close(`socket error: ${e.message}`));
@@ -82,6 +103,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastMessageAt = Date.now();
+    this.bytesReceived += chunk.length;
     let payloads: Uint8Array[];
     try {
       payloads = this.decoder.push(chunk);
@@ -119,7 +141,9 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.close("peer does not read (write backlog full)");
       return;
     }
-    this.socket.write(encodeFrame(payload));
+    const frame = encodeFrame(payload);
+    this.bytesSent += frame.length;
+    this.socket.write(frame);
   }
 
   close(reason: string): void {

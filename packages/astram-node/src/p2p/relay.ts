@@ -2,6 +2,7 @@ import {
   type Block,
   bytesToHex,
   encodeP2pMessage,
+  FEATURES,
   hexToBytes,
   InventoryType,
   type Transaction,
@@ -10,15 +11,25 @@ import {
 import type { AcceptResult } from "../chain/chainstate.js";
 import type { ChainSync } from "./chain-sync.js";
 import type { P2pContext } from "./context.js";
+import { isIgnored, noteJunk } from "./junk-policy.js";
 import type { Peer } from "./peer.js";
 
+/** Announcements carry at most this many new blocks; a longer run is announced by its tip only. */
+const MAX_BLOCKS_PER_ANNOUNCEMENT = 8;
+/** Blocks a peer may have announced to us and not yet delivered (more are junk). */
+export const MAX_ANNOUNCED_IN_FLIGHT = 16;
+
 /**
- * Relay as the seed describes it: new blocks and transactions are announced with Inv to peers that
- * do not have them, peers ask with GetData, and Block/Tx answer. Nothing is announced while the node
- * is catching up (the tip is announced once it is synced).
+ * Relay: every block that becomes part of the best chain is announced to each peer that does not
+ * have it, by its header to peers that negotiated header announcements (they fetch it at once, one
+ * round trip) and by Inv to the others (the original protocol); transactions by Inv. Blocks are
+ * announced whether or not the node is catching up. Announcements received are followed under the
+ * junk rule of junk-policy.ts.
  */
 export class Relay {
-  private announceTipWhenSynced = false;
+  /** Blocks connected since the last announcement (announced together, once per event-loop turn). */
+  private connected: Block[] = [];
+  private announceTimer: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly ctx: P2pContext,
@@ -28,23 +39,48 @@ export class Relay {
   /** The node accepted a block (from anywhere). */
   readonly onNodeBlock = (block: Block, result: AcceptResult): void => {
     if (result.status !== "connected" && result.status !== "reorganized") return;
-    if (this.sync.isSyncing()) {
-      this.announceTipWhenSynced = true;
-      return;
-    }
-    this.announce(InventoryType.Block, block.hash);
+    this.connected.push(block);
+    if (this.connected.length > MAX_BLOCKS_PER_ANNOUNCEMENT) this.connected.shift();
+    this.announceTimer ??= setImmediate(() => this.announceBlocks());
   };
 
   /** A transaction entered the mempool (from anywhere). */
   readonly onNodeTx = (entry: { tx: { txid: string } }): void => {
-    this.announce(InventoryType.Transaction, entry.tx.txid);
+    this.announceInv(InventoryType.Transaction, entry.tx.txid);
   };
 
-  /** Every second: once synced, announce the tip that catching up held back. */
-  maintain(): void {
-    if (this.announceTipWhenSynced && !this.sync.isSyncing()) {
-      this.announceTipWhenSynced = false;
-      this.announce(InventoryType.Block, this.ctx.node.chain.tip.hash);
+  stop(): void {
+    if (this.announceTimer !== null) clearImmediate(this.announceTimer);
+    this.announceTimer = null;
+    this.connected = [];
+  }
+
+  /** Announces the blocks connected since the last call that are still on the best chain. */
+  private announceBlocks(): void {
+    this.announceTimer = null;
+    const chain = this.ctx.node.chain;
+    let blocks = this.connected.filter((b) => {
+      const e = chain.getEntry(b.hash);
+      return e !== undefined && chain.isOnBestChain(e);
+    });
+    this.connected = [];
+    if (blocks.length === 0) return;
+    // A run broken by a reorg is announced by its last block; the peer asks for what connects it.
+    if (blocks.some((b, i) => i > 0 && b.header.previousHash !== blocks[i - 1]!.hash))
+      blocks = blocks.slice(-1);
+    for (const peer of this.ctx.ready()) {
+      const fresh = blocks.filter((b) => !peer.knownInventory.has(b.hash));
+      if (fresh.length === 0) continue;
+      for (const b of fresh) peer.knownInventory.add(b.hash);
+      if (peer.features.has(FEATURES.announceHeaders)) {
+        peer.send({ type: "Headers", headers: fresh.map((b) => b.header) });
+      } else {
+        peer.send({
+          type: "Inv",
+          objectType: InventoryType.Block,
+          hashes: fresh.map((b) => hexToBytes(b.hash)),
+        });
+      }
     }
   }
 
@@ -56,23 +92,27 @@ export class Relay {
     }
     const wanted: Uint8Array[] = [];
     if (type === InventoryType.Block) {
+      let junk = 0;
       for (const raw of hashes) {
         if (raw.length !== 32) continue;
         const hash = bytesToHex(raw);
-        peer.knownInventory.add(hash);
-        if (!node.chain.hasBlock(hash) && !this.sync.downloader.isInFlight(hash)) wanted.push(raw);
-      }
-      // Only announcements of blocks we lack count: they are the ones that cost us a download.
-      // Over the limit they are ignored (the periodic header sync still finds real blocks);
-      // a peer far over it is flooding and is scored.
-      const count = wanted.length > 0 ? peer.announcements.add(wanted.length) : 0;
-      if (count > limits.blockAnnouncementsPerMinute) {
-        if (count > 3 * limits.blockAnnouncementsPerMinute) {
-          this.ctx.misbehave(peer, 20, `${count} block announcements in a minute`);
+        if (peer.heardFrom.has(hash) || peer.servedTo.has(hash)) {
+          junk++;
+          continue;
         }
-        return;
+        peer.heardFrom.add(hash);
+        peer.knownInventory.add(hash);
+        const entry = node.chain.getEntry(hash);
+        if (entry) peer.height = Math.max(peer.height, entry.height + 1);
+        else if (!this.sync.downloader.isInFlight(hash)) wanted.push(raw);
       }
-      if (wanted.length > 0) this.sync.requestBlocks(peer, wanted);
+      // An honest peer announces a few blocks and delivers them at once; announcing more while
+      // earlier ones are still undelivered is junk.
+      const room = Math.max(0, MAX_ANNOUNCED_IN_FLIGHT - peer.blocksInFlight.size);
+      junk += Math.max(0, wanted.length - room);
+      if (junk > 0) noteJunk(this.ctx, peer, "repeated or undeliverable block announcements", junk);
+      if (wanted.length === 0 || room === 0 || isIgnored(this.ctx, peer)) return;
+      this.sync.requestBlocks(peer, wanted.slice(0, room));
     } else if (type === InventoryType.Transaction) {
       for (const raw of hashes) {
         if (raw.length !== 32) continue;
@@ -102,6 +142,10 @@ export class Relay {
         payload[0] = 8;
         payload.set(bytes, 1);
         peer.knownInventory.add(hash);
+        peer.servedTo.add(hash);
+        // It asked for the block, so it will have it: its height as the dashboard shows it.
+        const entry = node.chain.getEntry(hash);
+        if (entry) peer.height = Math.max(peer.height, entry.height + 1);
         peer.sendPayload(payload);
       } else if (type === InventoryType.Transaction) {
         const entry = node.mempool.get(hash);
@@ -126,8 +170,8 @@ export class Relay {
     }
   }
 
-  /** Announces an object to every ready peer that does not already have it. */
-  private announce(type: InventoryType, hash: string): void {
+  /** Announces an object by Inv to every ready peer that does not already have it. */
+  private announceInv(type: InventoryType, hash: string): void {
     const payload = encodeP2pMessage({ type: "Inv", objectType: type, hashes: [hexToBytes(hash)] });
     for (const p of this.ctx.ready()) {
       if (p.knownInventory.has(hash)) continue;
