@@ -1,5 +1,9 @@
 // astram-node: the Astram full node as a library (the CLI is cli.ts).
 
+export * from "./admin/admin-client.js";
+export * from "./admin/admin-service.js";
+export * from "./admin/cookie.js";
+export * from "./admin/credentials.js";
 export * from "./api/http-api.js";
 export * from "./api/metrics.js";
 export * from "./chain/chain-store.js";

@@ -1,3 +1,4 @@
+import { AdminService } from "./admin/admin-service.js";
 import { HttpApiService } from "./api/http-api.js";
 import { NodeMetrics } from "./api/metrics.js";
 import type { AstramNode } from "./node.js";
@@ -13,11 +14,13 @@ export interface AttachedServices {
   readonly rpc: EthRpcService;
   /** Read-only public API; present when PUBLIC_RPC_PORT is set (0 = off). */
   readonly publicApi: HttpApiService | undefined;
+  /** The operators' admin interface (peers, bans, address book). */
+  readonly admin: AdminService;
 }
 
 /**
- * Attaches the network services a full node runs (P2P, HTTP API and dashboard, Ethereum JSON-RPC)
- * according to its settings. Each service has start()/stop() and is stopped before the store closes.
+ * Attaches the network services a full node runs (P2P, HTTP API and dashboard, Ethereum JSON-RPC,
+ * the admin interface) according to its settings. Each service has start()/stop() and is stopped before the store closes.
  */
 export function attachServices(
   node: AstramNode,
@@ -47,5 +50,14 @@ export function attachServices(
   node.addService(rpc);
   if (publicApi) node.addService(publicApi);
 
-  return { p2p, http, rpc, publicApi };
+  // Last to start, first to stop: its cookie exists only while everything it controls runs.
+  const admin = new AdminService(node, p2p, {
+    host: s.adminBindAddr,
+    port: s.adminPort,
+    password: s.adminPassword,
+    metrics,
+  });
+  node.addService(admin);
+
+  return { p2p, http, rpc, publicApi, admin };
 }
