@@ -75,6 +75,9 @@ describe("writeReport", () => {
     const files = (await readdir(dir)).sort();
     expect(files).toEqual([
       "degree-histogram.svg",
+      "head-lag-partition-10n.svg",
+      "head-lag-synthetic-25n.svg",
+      "head-lag-synthetic-50n.svg",
       "propagation-cdf.svg",
       "report.json",
       "report.md",
@@ -112,7 +115,9 @@ describe("writeReport", () => {
       "| partition-10n | propagation p99 within the latency bound | p99 <= 1.5x bound p99 | 1.50x | met |",
     );
     expect(markdown).toContain("![propagation CDF](propagation-cdf.svg)");
-    expect(markdown).toContain("![tip height, synthetic-50n](tip-height-synthetic-50n.svg)");
+    expect(markdown).toContain(
+      "![tip height, synthetic-50n](tip-height-synthetic-50n.svg)\n\n![head lag, synthetic-50n](head-lag-synthetic-50n.svg)",
+    );
     expect(markdown).toContain("**This section is a model, not a measurement.**");
     expect(markdown).toContain("No honest node was banned.");
   });
@@ -141,7 +146,7 @@ describe("writeReport", () => {
       "| hand-built-4n | 0.0 s | B | 127.0.65.1 | A | 35 block announcements in a minute |",
     );
     // A run without tip samples gets no tip-height plot.
-    expect((await readdir(dir)).filter((file) => file.startsWith("tip-height-"))).toEqual([]);
+    expect((await readdir(dir)).filter((file) => /^(tip-height|head-lag)-/.test(file))).toEqual([]);
   });
 
   it("refuses bad input and writes nothing", async () => {

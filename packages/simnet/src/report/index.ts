@@ -4,6 +4,7 @@ export { chainEndingAt, type FinalTip, finalBestChain, finalTip } from "./best-c
 export { type IntervalReport, intervalReport } from "./block-interval.js";
 export { type BoundedPair, type BoundReport, boundedPairs, boundReport } from "./bound.js";
 export { type EclipseReport, eclipseReport } from "./eclipse.js";
+export { type HeadLagPoint, headLagSeries } from "./head-lag.js";
 export { type HealReport, healReports } from "./heal-time.js";
 export { type BanReport, banReport } from "./honest-bans.js";
 export { renderMarkdown } from "./markdown.js";

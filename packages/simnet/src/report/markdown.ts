@@ -199,7 +199,14 @@ function topologySection(summary: Summary): string {
   ]);
   const plots = [
     summary.plots.degreeHistogram ? `![degree histogram](${summary.plots.degreeHistogram})` : "",
-    ...summary.plots.tipHeights.map((plot) => `![tip height, ${plot.run}](${plot.file})`),
+    ...summary.runs.flatMap((run) => [
+      ...summary.plots.tipHeights
+        .filter((plot) => plot.run === run.label)
+        .map((plot) => `![tip height, ${plot.run}](${plot.file})`),
+      ...summary.plots.headLags
+        .filter((plot) => plot.run === run.label)
+        .map((plot) => `![head lag, ${plot.run}](${plot.file})`),
+    ]),
   ].filter((line) => line !== "");
   return [
     "## Topology and tips",

@@ -54,6 +54,7 @@ export interface PlotFiles {
   propagationCdf: string | null;
   degreeHistogram: string | null;
   tipHeights: { run: string; file: string }[];
+  headLags: { run: string; file: string }[];
 }
 
 export interface SummarizeOptions {
@@ -115,7 +116,11 @@ export function summarize(records: readonly RunRecord[], options: SummarizeOptio
     ...(options.scaleNodes === undefined ? {} : { scaleNodes: options.scaleNodes }),
     ...(options.scaleMeanDegree === undefined ? {} : { scaleMeanDegree: options.scaleMeanDegree }),
   });
-  return { runs, model, plots: { propagationCdf: null, degreeHistogram: null, tipHeights: [] } };
+  return {
+    runs,
+    model,
+    plots: { propagationCdf: null, degreeHistogram: null, tipHeights: [], headLags: [] },
+  };
 }
 
 /** scenario-<honest nodes>n, made unique with the seed and then the position where runs repeat. */

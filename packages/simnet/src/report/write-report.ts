@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { headLagSeries } from "./head-lag.js";
 import { renderMarkdown } from "./markdown.js";
 import { sortedAscending } from "./percentiles.js";
 import { degreeHistogramSpec } from "./plots/degree-histogram.js";
+import { headLagSpec } from "./plots/head-lag.js";
 import { propagationCdfSpec } from "./plots/propagation-cdf.js";
 import { renderSvg } from "./plots/render-svg.js";
 import { tipHeightSpec } from "./plots/tip-height.js";
@@ -53,6 +55,13 @@ export async function writeReport(
     const file = `tip-height-${fileSafe(label)}.svg`;
     files.set(file, await renderSvg(tipHeightSpec(record, `Tip height per node, ${label}`)));
     summary.plots.tipHeights.push({ run: label, file });
+    const lagFile = `head-lag-${fileSafe(label)}.svg`;
+    const lag = headLagSeries(record);
+    files.set(
+      lagFile,
+      await renderSvg(headLagSpec(lag, record.startedAt, `Head lag of honest nodes, ${label}`)),
+    );
+    summary.plots.headLags.push({ run: label, file: lagFile });
   }
   files.set("report.md", renderMarkdown(summary));
   files.set("report.json", `${JSON.stringify(summary, null, 2)}\n`);
