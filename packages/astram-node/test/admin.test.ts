@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import {
   type AdminEndpoint,
@@ -39,6 +40,7 @@ async function startAdminNode(opts: {
   dir?: string;
   peers?: string[];
   password?: string;
+  adminPort?: number;
 }): Promise<AdminTestNode> {
   const dir = opts.dir ?? tempDir("astram-admin-");
   const { settings } = loadConfig({
@@ -51,7 +53,7 @@ async function startAdminNode(opts: {
       P2P_PORT: "0",
       HTTP_PORT: "0",
       ETH_RPC_PORT: "0",
-      ADMIN_PORT: "0",
+      ADMIN_PORT: String(opts.adminPort ?? 0),
       ADMIN_PASSWORD: opts.password ?? "",
       BOOTSTRAP_PEERS: (opts.peers ?? []).join(","),
       ALLOW_PRIVATE_PEERS: "true",
@@ -68,7 +70,7 @@ async function startAdminNode(opts: {
     services,
     dir,
     p2p: `${opts.host}:${services.p2p.port}`,
-    adminUrl: admin.url,
+    adminUrl: admin.listening ? admin.url : "",
     endpoint: () => ({
       host: "127.0.0.1",
       port: admin.address.port,
@@ -170,6 +172,38 @@ describe("admin interface", () => {
     expect((await call(a, "status")).network).toBe("devnet");
     const wrong = basicAuthorization({ user: "root", password: "correct horse" });
     expect((await post(a.adminUrl, { jsonrpc: "2.0", id: 1, method: "status" }, wrong)).status).toBe(401);
+  });
+
+  it("keeps the node running without its admin interface when the port is taken, and writes no cookie", async () => {
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, "127.0.0.1", r));
+    try {
+      const port = (squatter.address() as { port: number }).port;
+      const a = await startAdminNode({ host: "127.0.31.6", adminPort: port });
+      expect(a.services.admin.listening).toBe(false);
+      expect(existsSync(cookiePath(a.dir))).toBe(false);
+      expect(a.services.p2p.port).toBeGreaterThan(0);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+  });
+
+  it("refuses an ADMIN_PORT shared with a public service", () => {
+    const flags = { NETWORK: "dev", HTTP_PORT: "20001", ADMIN_PORT: "20001" };
+    expect(() => loadConfig({ configFile: "/dev/null", env: {}, flags })).toThrow(
+      /ADMIN_PORT: 20001 is also HTTP_PORT/,
+    );
+    const defaults = loadConfig({ configFile: "/dev/null", env: {}, flags: { NETWORK: "dev" } }).settings;
+    expect([defaults.adminBindAddr, defaults.adminPort, defaults.adminPassword]).toEqual([
+      "127.0.0.1",
+      19536,
+      undefined,
+    ]);
+    const main = loadConfig({ configFile: "/dev/null", env: {}, flags: { NETWORK: "main" } }).settings;
+    expect(main.adminPort).toBe(19534);
+    expect(() =>
+      loadConfig({ configFile: "/dev/null", env: { ASTRAM_ADMIN_PASSWORD: "ops:" }, flags: {} }),
+    ).toThrow(/ADMIN_PASSWORD: the password is empty/);
   });
 
   it("controls a node with a real peer: peers, addresses, ban (persisted across restart), unban, disconnect, removepeer", async () => {
