@@ -15,7 +15,7 @@ interface Candidate<T> {
   readonly entry: T;
   readonly fee: bigint;
   readonly size: number;
-  /** fee / size as a float, for the common case where it decides the order. */
+  /** fee / size as a float: rates that differ by less than its precision (1e-16) count as equal. */
   readonly score: number;
 }
 
@@ -23,13 +23,9 @@ function candidate<T extends SelectableEntry>(entry: T, fee: bigint, size: numbe
   return { entry, fee, size, score: Number(fee) / size };
 }
 
-/** Higher package fee rate first (exact in bigint when the floats are too close to tell), then age, then txid. */
+/** Higher package fee rate first, then the earlier transaction, then the smaller txid. */
 function before<T extends SelectableEntry>(a: Candidate<T>, b: Candidate<T>): boolean {
-  const gap = a.score - b.score;
-  if (Math.abs(gap) > 1e-9 * Math.max(a.score, b.score)) return gap > 0;
-  const lhs = a.fee * BigInt(b.size);
-  const rhs = b.fee * BigInt(a.size);
-  if (lhs !== rhs) return lhs > rhs;
+  if (a.score !== b.score) return a.score > b.score;
   if (a.entry.addedAt !== b.entry.addedAt) return a.entry.addedAt < b.entry.addedAt;
   return a.entry.tx.txid < b.entry.tx.txid;
 }
@@ -82,16 +78,20 @@ export function selectByAncestorScore<T extends SelectableEntry>(
   const chosen: T[] = [];
   const included = new Set<string>();
   let left = maxBytes;
-  for (let c = heap.pop(); c; c = heap.pop()) {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const c of current.values()) smallest = Math.min(smallest, c.entry.size);
+  // Once not even the smallest transaction fits, nothing else can.
+  for (let c = heap.pop(); c && left >= smallest; c = heap.pop()) {
     const id = c.entry.tx.txid;
     if (included.has(id) || current.get(id) !== c || c.size > left) continue;
     const pkg = [id, ...[...graph.ancestors(id)].filter((a) => !included.has(a))];
     pkg.sort((x, y) => depth.get(x)! - depth.get(y)! || (x < y ? -1 : 1));
+    for (const t of pkg) included.add(t);
     for (const t of pkg) {
       const e = byId.get(t)!;
-      included.add(t);
       chosen.push(e);
       left -= e.size;
+      // Descendants outside the package are re-scored without `t` (those inside go in with it).
       for (const d of graph.descendants(t)) {
         const old = current.get(d);
         if (!old || included.has(d)) continue;
