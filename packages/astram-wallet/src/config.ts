@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import { type NetworkName, parseNetworkName } from "astram-core";
 import { BadConfigError, ConfigExistsError } from "./errors.js";
 import { replaceFileAtomic, writeNewFileAtomic } from "./wallet/atomic-write.js";
 
@@ -12,13 +13,18 @@ import { replaceFileAtomic, writeNewFileAtomic } from "./wallet/atomic-write.js"
  * | config file   |                | ASTRAM_WALLET_CONFIG  | --config FILE | $HOME/.Astram/config.json      |
  * | wallet file   | wallet_path    | ASTRAM_WALLET_PATH    | --wallet FILE | $HOME/.Astram/wallet.json      |
  * | node HTTP API | node_rpc_url   | ASTRAM_NODE_RPC_URL   | --node URL    | http://127.0.0.1:19533         |
+ * | network       | network        | ASTRAM_NETWORK        | --network N   | mainnet                        |
+ *
+ * The network picks the default derivation path of `create` and `import` (coin type 60 on
+ * mainnet, 1 on testnet and devnet) and is recorded in the wallet file.
  */
 export interface WalletConfig {
   wallet_path: string;
   node_rpc_url: string;
+  network: NetworkName;
 }
 
-export const CONFIG_KEYS = ["wallet_path", "node_rpc_url"] as const;
+export const CONFIG_KEYS = ["wallet_path", "node_rpc_url", "network"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export const DEFAULT_NODE_URL = "http://127.0.0.1:19533";
 
@@ -30,13 +36,20 @@ export interface ResolvedSettings {
   configExists: boolean;
   walletPath: string;
   nodeUrl: string;
-  sources: { config_path: SettingSource; wallet_path: SettingSource; node_rpc_url: SettingSource };
+  network: NetworkName;
+  sources: {
+    config_path: SettingSource;
+    wallet_path: SettingSource;
+    node_rpc_url: SettingSource;
+    network: SettingSource;
+  };
 }
 
 export interface SettingFlags {
   config?: string | undefined;
   wallet?: string | undefined;
   node?: string | undefined;
+  network?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -53,7 +66,11 @@ export function expandPath(p: string, env: Env): string {
 }
 
 export function defaultConfig(env: Env): WalletConfig {
-  return { wallet_path: join(homeDir(env), ".Astram", "wallet.json"), node_rpc_url: DEFAULT_NODE_URL };
+  return {
+    wallet_path: join(homeDir(env), ".Astram", "wallet.json"),
+    node_rpc_url: DEFAULT_NODE_URL,
+    network: "mainnet",
+  };
 }
 
 /** Checks a node URL: http(s), no credentials; returned without a trailing slash. */
@@ -69,10 +86,21 @@ export function parseNodeUrl(text: string, where: string): string {
   return u.toString().replace(/\/+$/, "");
 }
 
+/** A network name (main, test, dev, mainnet, …) in its canonical form. */
+export function parseNetworkSetting(text: string, where: string): NetworkName {
+  try {
+    return parseNetworkName(text);
+  } catch {
+    throw new BadConfigError(`${where}: unknown network "${text}" (accepted: main, test, dev)`);
+  }
+}
+
 function validateValue(key: ConfigKey, value: unknown, where: string): string {
   if (typeof value !== "string" || value.trim() === "")
     throw new BadConfigError(`${where}: ${key} must be a non-empty string`);
-  return key === "node_rpc_url" ? parseNodeUrl(value, where) : value.trim();
+  if (key === "node_rpc_url") return parseNodeUrl(value, where);
+  if (key === "network") return parseNetworkSetting(value, where);
+  return value.trim();
 }
 
 /** Reads a config file; undefined when it does not exist. Unknown keys are kept but ignored. */
@@ -110,11 +138,25 @@ export function resolveSettings(flags: SettingFlags, env: Env): ResolvedSettings
     config_path: source,
     wallet_path: "default",
     node_rpc_url: "default",
+    network: "default",
   };
   const defaults = defaultConfig(env);
   const file = readConfigFile(configPath);
   let walletPath = defaults.wallet_path;
   let nodeUrl = defaults.node_rpc_url;
+  let network = defaults.network;
+  if (file?.network !== undefined) {
+    network = file.network as NetworkName;
+    sources.network = "config";
+  }
+  if (env.ASTRAM_NETWORK) {
+    network = parseNetworkSetting(env.ASTRAM_NETWORK, "ASTRAM_NETWORK");
+    sources.network = "env";
+  }
+  if (flags.network) {
+    network = parseNetworkSetting(flags.network, "--network");
+    sources.network = "flag";
+  }
   if (file?.wallet_path !== undefined) {
     walletPath = file.wallet_path;
     sources.wallet_path = "config";
@@ -144,6 +186,7 @@ export function resolveSettings(flags: SettingFlags, env: Env): ResolvedSettings
     configExists: file !== undefined,
     walletPath: expandPath(walletPath, env),
     nodeUrl: parseNodeUrl(nodeUrl, "node_rpc_url"),
+    network,
     sources,
   };
 }

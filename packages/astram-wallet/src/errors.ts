@@ -121,6 +121,12 @@ export class BadIndexError extends WalletError {
   }
 }
 
+export class BadCoinTypeError extends WalletError {
+  override readonly name = "BadCoinTypeError";
+  readonly code = "BAD_COIN_TYPE";
+  override readonly exitCode = 2;
+}
+
 export class BadOptionError extends WalletError {
   override readonly name = "BadOptionError";
   readonly code = "BAD_OPTION";

@@ -226,6 +226,7 @@ describe("astram-wallet CLI (real process)", () => {
       config_path: path,
       wallet_path: join(home, ".Astram", "wallet.json"),
       node_rpc_url: "http://127.0.0.1:19533",
+      network: "mainnet",
     });
     expect((await runWallet(["config", "init"], { home })).stderr).toContain("--force");
     const set = await runWallet(["config", "set", "node_rpc_url", "http://127.0.0.1:29533"], { home });

@@ -19,7 +19,32 @@ describe("config: defaults < config file < environment < flags", () => {
     expect(s.walletPath).toBe(join(home, ".Astram", "wallet.json"));
     expect(s.nodeUrl).toBe("http://127.0.0.1:19533");
     expect(s.configExists).toBe(false);
-    expect(s.sources).toEqual({ config_path: "default", wallet_path: "default", node_rpc_url: "default" });
+    expect(s.network).toBe("mainnet");
+    expect(s.sources).toEqual({
+      config_path: "default",
+      wallet_path: "default",
+      node_rpc_url: "default",
+      network: "default",
+    });
+  });
+
+  it("network: config < ASTRAM_NETWORK < --network, aliases canonical, unknown names refused", () => {
+    const home = tempHome();
+    const path = join(home, ".Astram", "config.json");
+    setConfigValue(path, { HOME: home }, "network", "test");
+    expect(readConfigFile(path)?.network).toBe("testnet");
+    expect(resolveSettings({}, { HOME: home })).toMatchObject({
+      network: "testnet",
+      sources: { network: "config" },
+    });
+    const env = { HOME: home, ASTRAM_NETWORK: "dev" };
+    expect(resolveSettings({}, env)).toMatchObject({ network: "devnet", sources: { network: "env" } });
+    expect(resolveSettings({ network: "MAIN" }, env)).toMatchObject({
+      network: "mainnet",
+      sources: { network: "flag" },
+    });
+    expect(() => resolveSettings({ network: "moon" }, env)).toThrow(BadConfigError);
+    expect(() => setConfigValue(path, { HOME: home }, "network", "moon")).toThrow(BadConfigError);
   });
 
   it("each layer overrides the one below", () => {
@@ -63,6 +88,7 @@ describe("config: defaults < config file < environment < flags", () => {
     expect(initConfigFile(path, env, false)).toEqual({
       wallet_path: join(home, ".Astram", "wallet.json"),
       node_rpc_url: "http://127.0.0.1:19533",
+      network: "mainnet",
     });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(() => initConfigFile(path, env, false)).toThrow(ConfigExistsError);

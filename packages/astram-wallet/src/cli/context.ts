@@ -9,6 +9,7 @@ export interface GlobalOptions {
   config?: string;
   wallet?: string;
   node?: string;
+  network?: string;
   json?: boolean;
 }
 
@@ -28,7 +29,12 @@ export class CommandContext {
 
   get settings(): ResolvedSettings {
     this.resolved ??= resolveSettings(
-      { config: this.globals.config, wallet: this.globals.wallet, node: this.globals.node },
+      {
+        config: this.globals.config,
+        wallet: this.globals.wallet,
+        node: this.globals.node,
+        network: this.globals.network,
+      },
       this.io.env,
     );
     return this.resolved;

@@ -19,6 +19,16 @@ Settings precedence: defaults < config file < environment < flags.
                 else $HOME/.Astram/wallet.json
   node API      --node URL, else $ASTRAM_NODE_RPC_URL, else config "node_rpc_url",
                 else http://127.0.0.1:19533
+  network       --network main|test|dev, else $ASTRAM_NETWORK, else config "network",
+                else mainnet
+
+Keys per network: create and import derive on m/44'/60'/0'/0/i (coin type 60, MetaMask's
+path) for mainnet and on m/44'/1'/0'/0/i (coin type 1) for testnet and devnet, so one phrase
+gives different keys on mainnet and on the test networks. The wallet file records its path and
+network; --coin-type 60 keeps the old mainnet path (the same addresses on every network).
+Wallet files without a recorded path derive on coin type 60, as before.
+Remaining risk: Astram signatures commit to no network or chain id. A key used on two networks
+lets a payment made on one be replayed on the other; keep one wallet per network.
 Password: $ASTRAM_WALLET_PASSWORD if set (for scripts), otherwise a prompt (hidden on a terminal,
 one line of stdin otherwise).
 
@@ -30,6 +40,9 @@ Examples:
   astram-wallet history --limit 10
   astram-wallet config set node_rpc_url http://127.0.0.1:19533
 `;
+
+const COIN_TYPE_HELP =
+  "BIP44 coin type of the keys (default: 60 on mainnet, 1 on testnet and devnet; 60 keeps the old path)";
 
 type Runner = (ctx: CommandContext) => Promise<void> | void;
 
@@ -49,6 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--config <file>", "config file (default $HOME/.Astram/config.json)")
     .option("--wallet <file>", "wallet file (default from config, $HOME/.Astram/wallet.json)")
     .option("--node <url>", "node HTTP API URL (default from config, http://127.0.0.1:19533)")
+    .option("--network <name>", "main, test or dev: picks the keys of create/import (default mainnet)")
     .option("--json", 'print results as JSON (errors as {"error":{code,message}} on stderr)')
     .addHelpText("after", HELP_AFTER)
     .exitOverride()
@@ -74,6 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("create a wallet: a new recovery phrase (shown once) and an encrypted wallet file")
     .option("--words <n>", "12 or 24 words (default 12)")
     .option("--scrypt-n <n>", "scrypt cost N for the keystore (default 262144; lower only for tests)")
+    .option("--coin-type <n>", COIN_TYPE_HELP)
     .action(action(createCommand));
   program
     .command("import")
@@ -81,10 +96,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "create the wallet file from an existing recovery phrase or private key (read from the prompt)",
     )
     .option("--scrypt-n <n>", "scrypt cost N for the keystore (default 262144; lower only for tests)")
+    .option("--coin-type <n>", COIN_TYPE_HELP)
     .action(action(importCommand));
   program
     .command("address")
-    .description("print the address of account --index (m/44'/60'/0'/0/i)")
+    .description("print the address of account --index (path m/44'/<coin type>'/0'/0/i)")
     .option("--index <i>", "account index (default 0)")
     .option("--count <n>", "list n accounts starting at --index")
     .action(action(addressCommand));
@@ -131,7 +147,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(action(configViewCommand));
   config
     .command("set")
-    .argument("<key>", "wallet_path or node_rpc_url")
+    .argument("<key>", "wallet_path, node_rpc_url or network")
     .argument("<value>", "new value")
     .description("set one key in the config file (created if missing)")
     .action(action(configSetCommand));

@@ -10,12 +10,14 @@ export function configViewCommand(ctx: CommandContext): void {
       config_exists: s.configExists,
       wallet_path: s.walletPath,
       node_rpc_url: s.nodeUrl,
+      network: s.network,
       sources: s.sources,
     },
     [
       `config file   ${s.configPath}${s.configExists ? "" : " (not created; defaults apply)"}`,
       `wallet_path   ${s.walletPath}  (${s.sources.wallet_path})`,
       `node_rpc_url  ${s.nodeUrl}  (${s.sources.node_rpc_url})`,
+      `network       ${s.network}  (${s.sources.network})`,
     ],
   );
 }
@@ -24,7 +26,7 @@ function configPath(ctx: CommandContext): string {
   return resolveConfigPath({ config: ctx.globals.config }, ctx.io.env).path;
 }
 
-/** `config set KEY VALUE`: writes one key (wallet_path or node_rpc_url). */
+/** `config set KEY VALUE`: writes one key (wallet_path, node_rpc_url or network). */
 export function configSetCommand(ctx: CommandContext, key: string, value: string): void {
   const path = configPath(ctx);
   const cfg = setConfigValue(path, ctx.io.env, key, value);
@@ -42,5 +44,6 @@ export function configInitCommand(ctx: CommandContext, opts: { force?: boolean }
     `Wrote ${path}:`,
     `  wallet_path   ${cfg.wallet_path}`,
     `  node_rpc_url  ${cfg.node_rpc_url}`,
+    `  network       ${cfg.network}`,
   ]);
 }

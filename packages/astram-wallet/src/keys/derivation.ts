@@ -1,29 +1,64 @@
 import { HDKey } from "@scure/bip32";
 import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import { type Address, addressFromPrivateKey, isValidPrivateKey } from "astram-core";
-import { BadIndexError, BadMnemonicError } from "../errors.js";
+import { type Address, addressFromPrivateKey, isValidPrivateKey, type NetworkName } from "astram-core";
+import { BadCoinTypeError, BadIndexError, BadMnemonicError } from "../errors.js";
 
 /**
- * BIP39 recovery phrases and BIP32/BIP44 derivation on Ethereum's path m/44'/60'/0'/0/i: the same
- * phrase gives the same addresses in MetaMask ("Import using Secret Recovery Phrase": account 1 is
- * index 0, account 2 index 1, ...). No BIP39 passphrase is used, as in MetaMask.
+ * BIP39 recovery phrases and BIP32/BIP44 derivation on m/44'/<coin type>'/0'/0/i. No BIP39
+ * passphrase is used, as in MetaMask.
+ *
+ * The coin type depends on the network, so one phrase gives different keys on each network:
+ * Astram's native signatures commit to no chain id, and a key used on two networks lets a payment
+ * made on one be replayed on the other. Mainnet uses Ethereum's coin type 60 (the addresses
+ * MetaMask shows for the phrase: account 1 is index 0, account 2 index 1, ...); testnet and devnet
+ * use coin type 1, BIP44's "testnet, all coins".
  */
+export const ETH_COIN_TYPE = 60;
+export const TESTNET_COIN_TYPE = 1;
+/** Ethereum's path, the only one before per-network keys (wallet files without a path use it). */
 export const ETH_ACCOUNT_PATH = "m/44'/60'/0'/0";
+/** Highest hardened-index value a coin type may take. */
+export const MAX_COIN_TYPE = 0x7fffffff;
+
+/** The default coin type of a network: 60 on mainnet (MetaMask's), 1 on testnet and devnet. */
+export function coinTypeForNetwork(network: NetworkName): number {
+  return network === "mainnet" ? ETH_COIN_TYPE : TESTNET_COIN_TYPE;
+}
+
+/** The account-level path m/44'/<coinType>'/0'/0 (account i is its child i). */
+export function basePathForCoinType(coinType: number): string {
+  return `m/44'/${coinType}'/0'/0`;
+}
+
+/** Parses a coin type given by the user (`--coin-type`). */
+export function parseCoinType(text: string): number {
+  const s = text.trim();
+  if (!/^\d{1,10}$/.test(s) || Number(s) > MAX_COIN_TYPE)
+    throw new BadCoinTypeError(`--coin-type must be an integer from 0 to ${MAX_COIN_TYPE}, got "${text}"`);
+  return Number(s);
+}
+
+/** The coin type of a base path m/44'/<c>'/0'/0, or undefined when the path has another shape. */
+export function coinTypeOfBasePath(path: string): number | undefined {
+  const m = /^m\/44'\/(\d{1,10})'\/0'\/0$/.exec(path);
+  if (m === null || Number(m[1]) > MAX_COIN_TYPE) return undefined;
+  return Number(m[1]);
+}
 
 /** Highest non-hardened child index. */
 export const MAX_ACCOUNT_INDEX = 0x7fffffff;
 
 export interface DerivedAccount {
   readonly index: number;
-  /** Full derivation path, e.g. m/44'/60'/0'/0/0. */
+  /** Full derivation path, e.g. m/44'/60'/0'/0/0 or m/44'/1'/0'/0/0. */
   readonly path: string;
   readonly privateKey: Uint8Array;
   readonly address: Address;
 }
 
-export function accountPath(index: number): string {
-  return `${ETH_ACCOUNT_PATH}/${index}`;
+export function accountPath(index: number, basePath = ETH_ACCOUNT_PATH): string {
+  return `${basePath}/${index}`;
 }
 
 /** Parses a decimal account index from user input. */
@@ -66,12 +101,17 @@ export function mnemonicSeed(phrase: string): Uint8Array {
   return mnemonicToSeedSync(parseMnemonic(phrase));
 }
 
-/** Derives account `index` from a BIP39 seed (or phrase) on m/44'/60'/0'/0/index. */
-export function deriveAccount(seedOrPhrase: Uint8Array | string, index: number): DerivedAccount {
+/** Derives account `index` from a BIP39 seed (or phrase) on `basePath`/index (default m/44'/60'/0'/0). */
+export function deriveAccount(
+  seedOrPhrase: Uint8Array | string,
+  index: number,
+  basePath = ETH_ACCOUNT_PATH,
+): DerivedAccount {
   if (!Number.isInteger(index) || index < 0 || index > MAX_ACCOUNT_INDEX)
     throw new BadIndexError(String(index));
+  if (coinTypeOfBasePath(basePath) === undefined) throw new Error(`unsupported derivation path ${basePath}`);
   const seed = typeof seedOrPhrase === "string" ? mnemonicSeed(seedOrPhrase) : seedOrPhrase;
-  const path = accountPath(index);
+  const path = accountPath(index, basePath);
   const node = HDKey.fromMasterSeed(seed).derive(path);
   const key = node.privateKey;
   // BIP32 skips invalid children; @scure/bip32 throws instead, which the caller sees as an error.

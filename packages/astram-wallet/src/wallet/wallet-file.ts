@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
-import { type Address, addressFromPrivateKey } from "astram-core";
+import { type Address, addressFromPrivateKey, NETWORKS, type NetworkName } from "astram-core";
 import { BadWalletFileError, NoMnemonicError, WalletExistsError, WalletNotFoundError } from "../errors.js";
-import { accountPath, deriveAccount, ETH_ACCOUNT_PATH, mnemonicSeed } from "../keys/derivation.js";
+import {
+  accountPath,
+  coinTypeOfBasePath,
+  deriveAccount,
+  ETH_ACCOUNT_PATH,
+  mnemonicSeed,
+} from "../keys/derivation.js";
 import {
   decryptKeystore,
   decryptSecret,
@@ -21,19 +27,24 @@ import { replaceFileAtomic, writeNewFileAtomic } from "./atomic-write.js";
  *
  * ```json
  * { "version": 3, "id": "…", "address": "f39f…", "crypto": { …account 0's key… },
- *   "x-astram": { "format": 1, "source": "mnemonic", "derivation_path": "m/44'/60'/0'/0",
+ *   "x-astram": { "format": 1, "source": "mnemonic", "network": "testnet",
+ *                 "derivation_path": "m/44'/1'/0'/0",
  *                 "mnemonic": { …the recovery phrase, encrypted like the key… },
  *                 "addresses": { "0": "0xf39f…" }, "created_at": "2026-…" } }
  * ```
  *
  * Both secrets are encrypted with the same password (separate salts and IVs). `addresses` caches
  * the public addresses derived so far, so `balance --index i` does not need the password twice.
+ * `derivation_path` is read back for every derivation; a mnemonic wallet written before it was
+ * recorded uses m/44'/60'/0'/0, the only path then (`hasRecordedPath` tells the CLI to say so).
+ * `network` is the network the wallet was made for (absent in older files).
  */
 export const WALLET_EXTENSION_KEY = "x-astram";
 
 export interface WalletExtension {
   format: 1;
   source: "mnemonic" | "private-key";
+  network?: NetworkName;
   derivation_path?: string;
   mnemonic?: KeystoreCrypto;
   addresses: Record<string, Address>;
@@ -52,12 +63,20 @@ export interface UnlockedAccount {
   readonly privateKey: Uint8Array;
 }
 
+/** Where a new wallet's keys come from: its network and (for a phrase) its account-level path. */
+export interface WalletOrigin {
+  network?: NetworkName | undefined;
+  /** m/44'/<coin type>'/0'/0; default m/44'/60'/0'/0. */
+  basePath?: string | undefined;
+}
+
 export async function createMnemonicWallet(
   mnemonic: string,
   password: string,
-  options: EncryptOptions = {},
+  options: EncryptOptions & WalletOrigin = {},
 ): Promise<WalletFile> {
-  const account = deriveAccount(mnemonicSeed(mnemonic), 0);
+  const basePath = options.basePath ?? ETH_ACCOUNT_PATH;
+  const account = deriveAccount(mnemonicSeed(mnemonic), 0, basePath);
   const keystore = await encryptKeystore(account.privateKey, password, options);
   const encryptedPhrase = await encryptSecret(new TextEncoder().encode(mnemonic), password, options);
   account.privateKey.fill(0);
@@ -66,7 +85,8 @@ export async function createMnemonicWallet(
     [WALLET_EXTENSION_KEY]: {
       format: 1,
       source: "mnemonic",
-      derivation_path: ETH_ACCOUNT_PATH,
+      ...(options.network === undefined ? {} : { network: options.network }),
+      derivation_path: basePath,
       mnemonic: encryptedPhrase,
       addresses: { "0": account.address },
       created_at: new Date().toISOString(),
@@ -77,7 +97,7 @@ export async function createMnemonicWallet(
 export async function createPrivateKeyWallet(
   privateKey: Uint8Array,
   password: string,
-  options: EncryptOptions = {},
+  options: EncryptOptions & Pick<WalletOrigin, "network"> = {},
 ): Promise<WalletFile> {
   const keystore = await encryptKeystore(privateKey, password, options);
   return {
@@ -85,6 +105,7 @@ export async function createPrivateKeyWallet(
     [WALLET_EXTENSION_KEY]: {
       format: 1,
       source: "private-key",
+      ...(options.network === undefined ? {} : { network: options.network }),
       addresses: { "0": addressFromPrivateKey(privateKey) },
       created_at: new Date().toISOString(),
     },
@@ -119,6 +140,15 @@ export function validateWalletFile(json: unknown, path: string): WalletFile {
   if (ext.source !== "mnemonic" && ext.source !== "private-key") bad("unknown key source");
   if (ext.source === "mnemonic" && (typeof ext.mnemonic !== "object" || ext.mnemonic === null))
     bad("the encrypted recovery phrase is missing");
+  if (
+    ext.derivation_path !== undefined &&
+    (typeof ext.derivation_path !== "string" || coinTypeOfBasePath(ext.derivation_path) === undefined)
+  )
+    bad(
+      `unsupported derivation_path ${JSON.stringify(ext.derivation_path)} (expected m/44'/<coin type>'/0'/0)`,
+    );
+  if (ext.network !== undefined && !Object.hasOwn(NETWORKS, String(ext.network)))
+    bad(`unknown network ${JSON.stringify(ext.network)}`);
   if (typeof ext.addresses !== "object" || ext.addresses === null) ext.addresses = {};
   const addresses = ext.addresses as Record<string, unknown>;
   for (const [k, v] of Object.entries(addresses)) {
@@ -173,6 +203,21 @@ export function hasMnemonic(wallet: WalletFile): boolean {
   return wallet[WALLET_EXTENSION_KEY].source === "mnemonic";
 }
 
+/** The account-level path every account of this wallet derives from (m/44'/60'/0'/0 when unrecorded). */
+export function walletBasePath(wallet: WalletFile): string {
+  return wallet[WALLET_EXTENSION_KEY].derivation_path ?? ETH_ACCOUNT_PATH;
+}
+
+/** False for a mnemonic wallet written before the path was recorded (it derives on coin type 60). */
+export function hasRecordedPath(wallet: WalletFile): boolean {
+  return !hasMnemonic(wallet) || wallet[WALLET_EXTENSION_KEY].derivation_path !== undefined;
+}
+
+/** The derivation path of account `index`, or undefined for a wallet imported from a private key. */
+export function walletAccountPath(wallet: WalletFile, index: number): string | undefined {
+  return hasMnemonic(wallet) ? accountPath(index, walletBasePath(wallet)) : undefined;
+}
+
 /** The address of account `index` if it is known without the password. */
 export function knownAddress(wallet: WalletFile, index: number): Address | undefined {
   if (index === 0) return walletAddress(wallet);
@@ -208,7 +253,7 @@ export async function unlockAccount(
     const privateKey = await wrapFormat(path, decryptKeystore(wallet, password));
     return {
       index: 0,
-      path: hasMnemonic(wallet) ? accountPath(0) : undefined,
+      path: walletAccountPath(wallet, 0),
       address: addressFromPrivateKey(privateKey),
       privateKey,
     };
@@ -216,7 +261,7 @@ export async function unlockAccount(
   const phrase = await unlockMnemonic(wallet, password, path);
   let account: ReturnType<typeof deriveAccount>;
   try {
-    account = deriveAccount(phrase, index);
+    account = deriveAccount(phrase, index, walletBasePath(wallet));
   } catch (e) {
     throw new BadWalletFileError(
       path,
