@@ -27,6 +27,7 @@ export * from "./p2p/discovery.js";
 export * from "./p2p/limits.js";
 export * from "./p2p/p2p-service.js";
 export * from "./p2p/peer.js";
+export * from "./p2p/peer-control.js";
 export * from "./p2p/relay.js";
 export * from "./rpc/rpc-server.js";
 export * from "./services.js";

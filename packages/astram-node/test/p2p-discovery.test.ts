@@ -7,7 +7,13 @@ import { startNode, stopNode, until } from "./p2p-helpers.js";
 
 describe("peer discovery", () => {
   it("registers with the discovery server and dials ranked candidates, never itself", async () => {
-    const dns = createDnsServer({ host: "127.0.0.1", port: 0, allowPrivate: true, logLevel: "silent" });
+    const dns = createDnsServer({
+      host: "127.0.0.1",
+      port: 0,
+      allowPrivate: true,
+      network: "dev",
+      logLevel: "silent",
+    });
     const { url } = await dns.start();
     try {
       const a = await startNode({ dnsServerUrl: url, dnsRegister: true });

@@ -81,14 +81,15 @@ describe("hostile peers", () => {
     liar.send({ type: "Block", block: { ...b1!, hash: "0".repeat(64) } });
     await until(() => liar.closed, "invalid block sender banned");
     expect(n.node.chain.height).toBe(0);
-    // Oversized inventory is ignored and scored, not obeyed.
+    // Oversized inventory is refused before it is decoded, and its sender banned.
     const inv = await RawPeer.open(n.port, { localAddress: "127.0.42.1" });
     inv.send(handshake(n));
     const hashes = Array.from({ length: 50_001 }, () => new Uint8Array(0));
     inv.socket.write(
       encodeFrame(encodeP2pMessage({ type: "GetData", objectType: InventoryType.Block, hashes })),
     );
-    await until(() => n.p2p.summaries().some((p) => p.banScore >= 20), "oversized GetData scored");
+    await until(() => inv.closed, "oversized GetData sender dropped");
+    expect(n.p2p.isBanned("127.0.42.1")).toBe(true);
     await stillServes(n.port, "127.0.43.1");
     // Honest blocks still flow in.
     n.node.submitBlock(b1!, "local");

@@ -152,16 +152,25 @@ export class BincodeReader {
    */
   len(minElementSize: number, what: string, max = Number.MAX_SAFE_INTEGER): number {
     const start = this.pos;
-    const n = this.unsignedBig(64);
-    if (minElementSize > 0 && n * BigInt(minElementSize) > BigInt(this.remaining)) {
-      this.pos = start;
-      this.fail("LENGTH_TOO_LARGE", `${what} length ${n} exceeds the ${this.remaining - 0} bytes left`);
+    // Lengths below 251 are one byte; larger ones go through the exact bigint path.
+    const first = this.encoding === "standard" ? this.buf[this.pos] : undefined;
+    let n: number;
+    if (first !== undefined && first < 251) {
+      this.pos++;
+      n = first;
+    } else {
+      const big = this.unsignedBig(64);
+      n = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(big);
     }
-    if (n > BigInt(max)) {
+    if (minElementSize > 0 && n * minElementSize > this.remaining) {
+      this.pos = start;
+      this.fail("LENGTH_TOO_LARGE", `${what} length ${n} exceeds the ${this.remaining} bytes left`);
+    }
+    if (n > max) {
       this.pos = start;
       this.fail("LENGTH_TOO_LARGE", `${what} length ${n} exceeds the limit of ${max}`);
     }
-    return Number(n);
+    return n;
   }
 
   variant(count: number, what: string): number {

@@ -9,8 +9,11 @@ export const MAX_FRAME_PAYLOAD = 8 * 1024 * 1024;
 export class FrameTooLargeError extends Error {
   override readonly name = "FrameTooLargeError";
   readonly code = "FRAME_TOO_LARGE";
-  constructor(readonly length: number) {
-    super(`frame payload of ${length} bytes exceeds the ${MAX_FRAME_PAYLOAD}-byte limit`);
+  constructor(
+    readonly length: number,
+    readonly limit = MAX_FRAME_PAYLOAD,
+  ) {
+    super(`frame payload of ${length} bytes exceeds the ${limit}-byte limit`);
   }
 }
 
@@ -27,7 +30,8 @@ export class FrameDecoder {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxPayload = MAX_FRAME_PAYLOAD) {}
+  /** The largest payload accepted; may be raised later (e.g. once a peer has shaken hands). */
+  constructor(public maxPayload = MAX_FRAME_PAYLOAD) {}
 
   /** Bytes held for a frame not yet complete. */
   get pending(): number {
@@ -44,7 +48,7 @@ export class FrameDecoder {
     while (this.buffered >= 4) {
       const head = this.peek(4);
       const len = ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0;
-      if (len > this.maxPayload) throw new FrameTooLargeError(len);
+      if (len > this.maxPayload) throw new FrameTooLargeError(len, this.maxPayload);
       if (this.buffered < 4 + len) break;
       const frame = this.take(4 + len);
       out.push(frame.subarray(4));

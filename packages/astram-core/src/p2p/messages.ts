@@ -1,8 +1,16 @@
 import { CodecError } from "../codec/errors.js";
 import { BincodeReader } from "../codec/reader.js";
 import { BincodeWriter } from "../codec/writer.js";
+import { MAX_BLOCK_SIZE, MAX_TX_SIZE } from "../consensus/params.js";
 import { bytesToHex } from "../crypto/hex.js";
-import { type Block, type BlockJSON, blockToJSON, readBlock, writeBlock } from "../primitives/block.js";
+import {
+  type Block,
+  type BlockJSON,
+  blockToJSON,
+  readBlock,
+  readBlockInSteps,
+  writeBlock,
+} from "../primitives/block.js";
 import {
   type BlockHeader,
   type BlockHeaderJSON,
@@ -101,9 +109,14 @@ function writeHandshakeInfo(w: BincodeWriter, h: HandshakeInfo): void {
 
 function readHandshakeInfo(r: BincodeReader): HandshakeInfo {
   const protocolVersion = r.u32();
-  const softwareVersion = r.string("software_version");
-  const supportedFeatures = r.vec((r2) => r2.string("feature"), 1, "supported_features");
-  const networkId = r.string("network_id");
+  const softwareVersion = r.string("software_version", MAX_SHORT_STRING);
+  const supportedFeatures = r.vec(
+    (r2) => r2.string("feature", MAX_SHORT_STRING),
+    1,
+    "supported_features",
+    MAX_FEATURES,
+  );
+  const networkId = r.string("network_id", MAX_SHORT_STRING);
   const chainId = r.u64n("chain_id");
   const height = r.u64n("height");
   const listeningPort = r.u16();
@@ -112,7 +125,8 @@ function readHandshakeInfo(r: BincodeReader): HandshakeInfo {
 
 const writeHashList = (w: BincodeWriter, hashes: readonly Uint8Array[]) =>
   w.vec(hashes, (w2, h) => w2.bytes(h));
-const readHashList = (r: BincodeReader, what: string) => r.vec((r2) => r2.bytes("hash"), 1, what);
+const readHashList = (r: BincodeReader, what: string, max: number) =>
+  r.vec((r2) => r2.bytes("hash"), 1, what, max);
 
 export function writeP2pMessage(w: BincodeWriter, m: P2pMessage): void {
   w.variant(MESSAGE_TYPES.indexOf(m.type));
@@ -156,6 +170,57 @@ export function writeP2pMessage(w: BincodeWriter, m: P2pMessage): void {
   }
 }
 
+/** Most entries in one Inv or GetData (the seed's bound). */
+export const MAX_INVENTORY_ITEMS = 50_000;
+/** Most headers in one Headers message (what a GetHeaders answer carries). */
+export const MAX_HEADERS_PER_MESSAGE = 2000;
+/** Most hashes in a GetHeaders locator (ours has about log2(height) + 10). */
+export const MAX_LOCATOR_HASHES = 500;
+/** Most feature strings in a HandshakeInfo, and their longest. */
+const MAX_FEATURES = 64;
+const MAX_SHORT_STRING = 256;
+
+/**
+ * The largest payload of each message type, checked before a byte of it is decoded: no message can
+ * make a node allocate or loop beyond what its valid form needs. A Block is bounded by the block
+ * size limit, a Tx by the transaction size limit, lists by their element counts.
+ */
+export const MAX_MESSAGE_PAYLOAD: Readonly<Record<P2pMessageType, number>> = {
+  Handshake: 32 * 1024,
+  HandshakeAck: 32 * 1024,
+  Version: 1024,
+  VerAck: 16,
+  GetHeaders: 16 + 80 * (MAX_LOCATOR_HASHES + 1),
+  Headers: 16 + 512 * MAX_HEADERS_PER_MESSAGE,
+  Inv: 16 + 40 * MAX_INVENTORY_ITEMS,
+  GetData: 16 + 40 * MAX_INVENTORY_ITEMS,
+  Block: 16 + MAX_BLOCK_SIZE,
+  Tx: 16 + MAX_TX_SIZE,
+  Ping: 16,
+  Pong: 16,
+  GetAddr: 16,
+  Addr: 16 + 64 * MAX_ADDR_PER_MESSAGE,
+};
+
+/** Messages a peer may send before the handshake completes (all small). */
+export const PRE_HANDSHAKE_MESSAGES: ReadonlySet<P2pMessageType> = new Set([
+  "Handshake",
+  "HandshakeAck",
+  "Version",
+  "VerAck",
+  "Ping",
+  "Pong",
+]);
+
+/** The largest frame payload accepted before the handshake. */
+export const MAX_PRE_HANDSHAKE_PAYLOAD = MAX_MESSAGE_PAYLOAD.Handshake;
+
+/** The message type a payload claims (its leading variant), or undefined when it names none. */
+export function peekMessageType(payload: Uint8Array): P2pMessageType | undefined {
+  // Variants below 251 are one byte in bincode's varint encoding; every message variant is.
+  return payload.length > 0 ? MESSAGE_TYPES[payload[0]!] : undefined;
+}
+
 /** The longest IP literal an Addr entry may carry (a full IPv6 text is 39 characters). */
 const MAX_ADDR_HOST = 45;
 
@@ -171,22 +236,22 @@ export function readP2pMessage(r: BincodeReader): P2pMessage {
     case "HandshakeAck":
       return { type, info: readHandshakeInfo(r) };
     case "Version": {
-      const version = r.string("version");
+      const version = r.string("version", MAX_SHORT_STRING);
       return { type, version, height: r.u64n("height") };
     }
     case "VerAck":
       return { type };
     case "GetHeaders": {
-      const locatorHashes = readHashList(r, "locator_hashes");
+      const locatorHashes = readHashList(r, "locator_hashes", MAX_LOCATOR_HASHES);
       const stopHash = r.option((r2) => r2.bytes("stop_hash"), "stop_hash option");
       return { type, locatorHashes, stopHash };
     }
     case "Headers":
-      return { type, headers: r.vec(readBlockHeader, 6, "headers") };
+      return { type, headers: r.vec(readBlockHeader, 6, "headers", MAX_HEADERS_PER_MESSAGE) };
     case "Inv":
     case "GetData": {
       const objectType = r.variant(3, "InventoryType") as InventoryType;
-      return { type, objectType, hashes: readHashList(r, "inventory hashes") };
+      return { type, objectType, hashes: readHashList(r, "inventory hashes", MAX_INVENTORY_ITEMS) };
     }
     case "Block":
       return { type, block: readBlock(r) };
@@ -209,10 +274,42 @@ export function encodeP2pMessage(m: P2pMessage): Uint8Array {
   return w.finish();
 }
 
-/** Decodes one whole payload; trailing bytes are a CodecError. */
+/**
+ * Decodes one whole payload; trailing bytes are a CodecError, and so is a payload larger than its
+ * type allows (checked before decoding).
+ */
 export function decodeP2pMessage(payload: Uint8Array): P2pMessage {
+  const steps = decodeP2pMessageInSteps(payload, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * decodeP2pMessage that pauses (yield) every `txsPerStep` transactions of a Block, so that a node
+ * decodes a large block a slice per event-loop turn and stays responsive meanwhile.
+ */
+export function* decodeP2pMessageInSteps(
+  payload: Uint8Array,
+  txsPerStep: number,
+): Generator<void, P2pMessage, void> {
+  const type = peekMessageType(payload);
+  if (type !== undefined && payload.length > MAX_MESSAGE_PAYLOAD[type]) {
+    throw new CodecError(
+      "LENGTH_TOO_LARGE",
+      `${type} message of ${payload.length} bytes exceeds its limit of ${MAX_MESSAGE_PAYLOAD[type]}`,
+      0,
+    );
+  }
   const r = new BincodeReader(payload);
-  const m = readP2pMessage(r);
+  let m: P2pMessage;
+  if (type === "Block") {
+    r.variant(MESSAGE_TYPES.length, "P2pMessage");
+    m = { type, block: yield* readBlockInSteps(r, txsPerStep) };
+  } else {
+    m = readP2pMessage(r);
+  }
   r.expectEnd(`${m.type} message`);
   return m;
 }

@@ -1,5 +1,6 @@
 import { BincodeReader } from "../codec/reader.js";
 import { BincodeWriter } from "../codec/writer.js";
+import { MAX_BLOCK_SIZE } from "../consensus/params.js";
 import {
   type BlockHeader,
   type BlockHeaderJSON,
@@ -40,9 +41,37 @@ export function writeBlock(w: BincodeWriter, b: Block): void {
   w.string(b.hash);
 }
 
+/**
+ * Every valid transaction carries its txid as 64 hex characters (65 bytes) plus at least 4 more
+ * bytes. A block's transaction count is checked against its bytes at this size before anything is
+ * decoded, so a frame of tiny bogus transactions is refused at once instead of costing the receiver
+ * more than a valid block would (a valid block's transactions always pass this check).
+ */
+export const MIN_VALID_TRANSACTION_SIZE = 69;
+
+/** No valid block holds more transactions than this (MAX_BLOCK_SIZE / MIN_VALID_TRANSACTION_SIZE). */
+export const MAX_BLOCK_TRANSACTIONS = Math.floor(MAX_BLOCK_SIZE / MIN_VALID_TRANSACTION_SIZE);
+
 export function readBlock(r: BincodeReader): Block {
+  const steps = readBlockInSteps(r, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * readBlock, pausing (yield) after every `txsPerStep` transactions, so that a caller can spread a
+ * large block's decoding over several turns of its event loop.
+ */
+export function* readBlockInSteps(r: BincodeReader, txsPerStep: number): Generator<void, Block, void> {
   const header = readBlockHeader(r);
-  const transactions = r.vec(readTransaction, MIN_TRANSACTION_SIZE, "transactions");
+  const count = r.len(MIN_VALID_TRANSACTION_SIZE, "transactions", MAX_BLOCK_TRANSACTIONS);
+  const transactions: Transaction[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    transactions[i] = readTransaction(r);
+    if ((i + 1) % txsPerStep === 0 && i + 1 < count) yield;
+  }
   const hash = r.string("block hash");
   return { header, transactions, hash };
 }

@@ -443,13 +443,6 @@ export class P2pService implements P2pContext, PeerControl {
   // ---- messages ----
 
   private onMessage(peer: Peer, m: P2pMessage): void {
-    if (
-      !peer.handshakeDone &&
-      !["Handshake", "HandshakeAck", "Version", "VerAck", "Ping", "Pong"].includes(m.type)
-    ) {
-      this.misbehave(peer, 10, `${m.type} before the handshake`);
-      return;
-    }
     switch (m.type) {
       case "Handshake":
       case "HandshakeAck":
@@ -533,10 +526,10 @@ export class P2pService implements P2pContext, PeerControl {
     peer.height = Math.max(peer.height, info.height);
     if (isRequest) peer.send({ type: "HandshakeAck", info: this.handshakeInfo() });
     if (peer.handshakeDone) return;
-    peer.handshakeDone = true;
+    peer.completeHandshake();
     const listen = peer.listenEndpoint;
     if (listen) {
-      this.book.add(listen, peer.direction === "outbound" ? "manual" : "inbound");
+      if (!this.book.has(listen)) this.book.add(listen, peer.direction === "outbound" ? "manual" : "inbound");
       this.book.markSuccess(listen);
     }
     this.log.info(

@@ -2,13 +2,17 @@ import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import {
   CodecError,
-  decodeP2pMessage,
+  decodeP2pMessageInSteps,
   encodeFrame,
   encodeP2pMessage,
   FrameDecoder,
   FrameTooLargeError,
   type HandshakeInfo,
+  MAX_FRAME_PAYLOAD,
+  MAX_PRE_HANDSHAKE_PAYLOAD,
   type P2pMessage,
+  PRE_HANDSHAKE_MESSAGES,
+  peekMessageType,
 } from "astram-core";
 import { type Endpoint, formatEndpoint, normalizeIp } from "./addresses.js";
 import { BoundedSet, SlidingWindow } from "./ban-list.js";
@@ -21,6 +25,11 @@ interface PeerEvents {
   misbehave: [number, string];
   close: [string];
 }
+
+/** Blocks larger than this are decoded over several event-loop turns... */
+const SLICED_DECODE_BYTES = 256 * 1024;
+/** ...this many transactions per turn (a few milliseconds). */
+const TXS_PER_DECODE_STEP = 500;
 
 /** Writes beyond this many queued bytes mean the peer does not read: it is dropped. */
 const MAX_WRITE_BACKLOG = 32 * 1024 * 1024;
@@ -35,7 +44,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   info: HandshakeInfo | undefined;
   /** The peer's session nonce (from its Handshake features), used to spot self and duplicate connections. */
   session: string | undefined;
-  handshakeDone = false;
+  private shookHands = false;
   /** Best height the peer is known to have (tip index + 1, as in HandshakeInfo). */
   height = 0;
   banScore = 0;
@@ -66,8 +75,12 @@ export class Peer extends EventEmitter<PeerEvents> {
   pingMs: number | null = null;
   /** Block hashes requested from this peer and when. */
   readonly blocksInFlight = new Map<string, number>();
-  private readonly decoder = new FrameDecoder();
+  /** Until the handshake only small frames are read: nothing big is buffered for a stranger. */
+  private readonly decoder = new FrameDecoder(MAX_PRE_HANDSHAKE_PAYLOAD);
   private closed = false;
+  /** Payloads received and not yet decoded (in order), and whether a sliced decode is running. */
+  private inbox: Uint8Array[] = [];
+  private decoding = false;
 
   constructor(
     private readonly socket: Socket,
@@ -96,6 +109,21 @@ export class Peer extends EventEmitter<PeerEvents> {
       : undefined;
   }
 
+  get handshakeDone(): boolean {
+    return this.shookHands;
+  }
+
+  /** The handshake completed: full-size frames and every message type are read from now on. */
+  completeHandshake(): void {
+    this.shookHands = true;
+    this.decoder.maxPayload = MAX_FRAME_PAYLOAD;
+  }
+
+  /** True while a large block from this peer is being decoded (its later messages wait). */
+  get busy(): boolean {
+    return this.decoding;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -115,18 +143,56 @@ export class Peer extends EventEmitter<PeerEvents> {
       }
       throw e;
     }
-    for (const payload of payloads) {
-      if (this.closed) return;
-      let msg: P2pMessage;
-      try {
-        msg = decodeP2pMessage(payload);
-      } catch (e) {
-        if (!(e instanceof CodecError)) throw e;
-        this.emit("misbehave", 100, `undecodable message: ${e.message}`);
-        this.close("undecodable message");
+    this.inbox.push(...payloads);
+    this.drain();
+  }
+
+  /**
+   * Decodes and hands on received payloads in order. A large Block is decoded a slice of
+   * transactions per event-loop turn, with the socket paused and later payloads waiting, so one
+   * peer's block never freezes the node (its API, other peers) for the whole decode.
+   */
+  private drain(): void {
+    while (!this.decoding && !this.closed && this.inbox.length > 0) {
+      const payload = this.inbox.shift()!;
+      const type = peekMessageType(payload);
+      if (!this.shookHands && type !== undefined && !PRE_HANDSHAKE_MESSAGES.has(type)) {
+        // Checked before decoding: a stranger's Block is never decoded.
+        this.emit("misbehave", 100, `${type} before the handshake`);
+        this.close("protocol abuse before the handshake");
         return;
       }
-      this.emit("message", msg);
+      const sliced = type === "Block" && payload.length > SLICED_DECODE_BYTES;
+      const steps = decodeP2pMessageInSteps(payload, sliced ? TXS_PER_DECODE_STEP : Number.MAX_SAFE_INTEGER);
+      if (sliced) {
+        this.decoding = true;
+        this.socket.pause();
+      }
+      this.step(steps);
+    }
+  }
+
+  /** Runs one slice of a decode; schedules the next turn's slice, or hands the message on. */
+  private step(steps: Generator<void, P2pMessage, void>): void {
+    if (this.closed) return;
+    let next: IteratorResult<void, P2pMessage>;
+    try {
+      next = steps.next();
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      this.emit("misbehave", 100, `undecodable message: ${e.message}`);
+      this.close("undecodable message");
+      return;
+    }
+    if (!next.done) {
+      setImmediate(() => this.step(steps));
+      return;
+    }
+    this.emit("message", next.value);
+    if (this.decoding) {
+      this.decoding = false;
+      if (!this.closed) this.socket.resume();
+      this.drain();
     }
   }
 
