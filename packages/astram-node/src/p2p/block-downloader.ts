@@ -18,6 +18,9 @@ export class BlockDownloader {
     private readonly request: (peer: Peer, hashes: string[]) => void,
     private readonly have: (hash: string) => boolean = () => false,
     private readonly now: () => number = Date.now,
+    /** Whether `peer` has the block (it sent its header or a later one); by default, its height says. */
+    private readonly canServe: (peer: Peer, hash: string, height: number) => boolean = (peer, _h, height) =>
+      peer.height >= height + 1,
   ) {}
 
   get queued(): number {
@@ -33,6 +36,11 @@ export class BlockDownloader {
     if (height < this.lastWantedHeight) this.unordered = true;
     this.lastWantedHeight = height;
     this.wanted.set(hash, height);
+  }
+
+  /** Stops wanting a block (its header was forgotten); a request already in flight stands. */
+  forget(hash: string): void {
+    this.wanted.delete(hash);
   }
 
   isInFlight(hash: string): boolean {
@@ -71,7 +79,7 @@ export class BlockDownloader {
       const batch: string[] = [];
       for (const [hash, height] of this.wanted) {
         if (batch.length >= room) break;
-        if (peer.height < height + 1) continue;
+        if (!this.canServe(peer, hash, height)) continue;
         if (this.have(hash)) {
           this.wanted.delete(hash);
           continue;

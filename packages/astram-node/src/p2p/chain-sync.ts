@@ -5,6 +5,7 @@ import {
   bytesToHex,
   hexToBytes,
   InventoryType,
+  MAX_REORG_DEPTH,
   VerifyError,
 } from "astram-core";
 import { SignatureVerifier } from "../chain/signature-verifier.js";
@@ -61,19 +62,24 @@ export class ChainSync {
       (peer, hashes) =>
         peer.send({ type: "GetData", objectType: InventoryType.Block, hashes: hashes.map(hexToBytes) }),
       (hash) => node.chain.hasBlock(hash),
+      Date.now,
+      // Ask only peers that vouched for the block's header (or a later one on its branch).
+      (peer, hash, height) => this.headers.canServe(hash, peer.id) ?? peer.height >= height + 1,
     );
   }
 
-  /** True while blocks are queued for download or a peer reports a longer chain. */
+  /**
+   * True while validated headers show a chain with more work than our tip whose blocks we lack. A
+   * peer's claimed height never makes a node "syncing" (which would also be a way to silence it).
+   */
   isSyncing(): boolean {
-    const ours = this.ctx.node.chain.height + 1;
-    return this.downloader.queued > 0 || this.ctx.ready().some((p) => p.height > ours);
+    return this.headers.bestAhead() !== undefined;
   }
 
   /** Where sync stands; a round of catching up starts when the node falls behind a peer. */
   syncProgress(): SyncProgress {
     const current = this.ctx.node.chain.height;
-    const highest = Math.max(current, ...this.ctx.ready().map((p) => p.height - 1));
+    const highest = Math.max(current, this.headers.bestAhead()?.height ?? 0);
     const syncing = this.isSyncing();
     this.noteRound(syncing, current);
     return {
@@ -141,7 +147,7 @@ export class ChainSync {
     if (!solicited && !this.noteAnnouncedHeaders(peer, headers)) return;
     let fresh: string[];
     try {
-      fresh = this.headers.add(headers);
+      fresh = this.headers.add(headers, peer.id);
     } catch (e) {
       if (!(e instanceof VerifyError)) throw e;
       this.ctx.misbehave(peer, e.action.kind === "ban" ? e.action.score : 0, `invalid header: ${e.code}`);
@@ -154,22 +160,38 @@ export class ChainSync {
       this.requestHeaders(peer);
       return;
     }
+    const wanted = fresh.length > 0 ? this.wantBestBranch(fresh) : [];
     if (!solicited) {
-      // An announcement: fetch its new blocks from the announcer at once.
-      if (fresh.length > 0 && !isIgnored(this.ctx, peer)) {
-        const room = limits.blocksInFlightPerPeer - peer.blocksInFlight.size;
-        this.requestBlocks(peer, fresh.slice(0, Math.max(0, room)).map(hexToBytes));
+      // An announcement of a branch with more work: fetch its blocks from the announcer at once.
+      if (wanted.length > 0 && !isIgnored(this.ctx, peer)) {
+        const room = Math.max(0, limits.blocksInFlightPerPeer - peer.blocksInFlight.size);
+        const mine = wanted.filter((h) => !this.downloader.isInFlight(h)).slice(0, room);
+        if (mine.length > 0) this.requestBlocks(peer, mine.map(hexToBytes));
       }
-      for (const h of fresh) this.downloader.want(h, this.headers.height(h)!);
       this.downloader.schedule(this.ctx.ready());
       return;
     }
-    for (const h of fresh) this.downloader.want(h, this.headers.height(h)!);
     if (headers.length >= limits.maxHeadersPerMessage) {
       this.requestHeaders(peer, [hexToBytes(blockHeaderHash(last))]);
     }
     this.downloader.schedule(this.ctx.ready());
     this.progress();
+  }
+
+  /**
+   * Queues the blocks of the best branch when it has more work than our tip (headers-first: a branch
+   * that could not win is never downloaded); returns the hashes queued. `fresh` are the headers just
+   * added: when they end at the best header only they are new to the queue, else the branch is walked.
+   */
+  private wantBestBranch(fresh: readonly string[]): string[] {
+    const best = this.headers.bestAhead();
+    if (!best) return [];
+    const list =
+      best.hash === fresh[fresh.length - 1]
+        ? fresh.map((hash) => ({ hash, height: this.headers.height(hash)! }))
+        : this.headers.wanted();
+    for (const w of list) this.downloader.want(w.hash, w.height);
+    return list.map((w) => w.hash);
   }
 
   /**
@@ -214,6 +236,11 @@ export class ChainSync {
         return;
       }
       if (isIgnored(this.ctx, peer)) return;
+      // Deeper than any reorg may reach: it can never join our chain, so it is not stored.
+      if (block.header.index + MAX_REORG_DEPTH < node.chain.height) {
+        noteJunk(this.ctx, peer, "unsolicited block below the reorg limit");
+        return;
+      }
     }
     peer.heardFrom.add(block.hash);
     peer.knownInventory.add(block.hash);
@@ -286,13 +313,14 @@ export class ChainSync {
 
   peerGone(peer: Peer): void {
     this.downloader.peerGone(peer);
+    for (const hash of this.headers.dropSource(peer.id)) this.downloader.forget(hash);
   }
 
   /** Every second: re-want headers whose blocks went missing, move stalled requests, drop stallers. */
   maintain(): void {
     const { node, limits } = this.ctx;
     if (this.downloader.queued < limits.blocksInFlightPerPeer * 4 && this.headers.size > 0) {
-      for (const { hash, height } of this.headers.wanted(node.chain)) {
+      for (const { hash, height } of this.headers.wanted()) {
         if (!node.chain.hasBlock(hash) && !this.downloader.isInFlight(hash))
           this.downloader.want(hash, height);
       }
