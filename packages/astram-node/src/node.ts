@@ -224,6 +224,13 @@ export class AstramNode extends EventEmitter<NodeEvents> {
     );
     // Not unref'd: a running node keeps its process alive until stop().
     this.timers.push(setInterval(() => this.mempool.expire(), 60_000));
+    // Side branches that fell below the reorg limit can never win: their blocks leave disk and memory.
+    this.timers.push(
+      setInterval(() => {
+        const pruned = this.chain.pruneDeadBranches();
+        if (pruned > 0) this.log.info({ pruned }, "pruned side-branch blocks below the reorg limit");
+      }, 60_000).unref(),
+    );
 
     for (const svc of this.services) await svc.start();
 

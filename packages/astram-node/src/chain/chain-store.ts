@@ -145,6 +145,13 @@ export class ChainStore implements UtxoView {
     this.db.index.put(key, encodeIndexRecord(record));
   }
 
+  /** Deletes a stored block and its index record (a dead side branch; never a best-chain block). */
+  deleteBlock(hash: string): void {
+    const key = hashKey(hash);
+    this.db.blocks.remove(key);
+    this.db.index.remove(key);
+  }
+
   putIndexRecord(record: BlockIndexRecord): void {
     this.db.index.put(hashKey(record.hash), encodeIndexRecord(record));
   }

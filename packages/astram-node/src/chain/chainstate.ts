@@ -505,6 +505,43 @@ export class Chainstate extends EventEmitter<ChainstateEvents> {
     return best;
   }
 
+  /**
+   * Deletes side branches (blocks valid or remembered invalid) that leave the best chain more than
+   * MAX_REORG_DEPTH blocks below the tip, from the store and the in-memory index: a reorg to them
+   * would disconnect more than the limit allows, so they can never matter again. A branch goes
+   * whole (every block of it shares its fork point). Returns how many blocks were pruned.
+   */
+  pruneDeadBranches(): number {
+    const floor = this.height - MAX_REORG_DEPTH;
+    const forkHeight = new Map<IndexEntry, number>();
+    const forkOf = (e: IndexEntry): number => {
+      const path: IndexEntry[] = [];
+      let cur: IndexEntry | undefined = e;
+      let h = -1;
+      for (; cur; cur = cur.parent) {
+        const known = forkHeight.get(cur);
+        if (known !== undefined) {
+          h = known;
+          break;
+        }
+        if (this.isOnBestChain(cur)) {
+          h = cur.height;
+          break;
+        }
+        path.push(cur);
+      }
+      for (const p of path) forkHeight.set(p, h);
+      return h;
+    };
+    const dead = [...this.index.values()].filter((e) => !this.isOnBestChain(e) && forkOf(e) < floor);
+    if (dead.length === 0) return 0;
+    this.store.transaction(() => {
+      for (const e of dead) this.store.deleteBlock(e.hash);
+    });
+    for (const e of dead) this.index.delete(e.hash);
+    return dead.length;
+  }
+
   private pathFromGenesis(tip: IndexEntry): IndexEntry[] {
     const path: IndexEntry[] = [];
     for (let cur: IndexEntry | undefined = tip; cur; cur = cur.parent) path.push(cur);
