@@ -15,7 +15,8 @@ export function nodeHost(index: number): string {
 export function attackerHost(index: number): string {
   if (!Number.isInteger(index) || index < 0 || index >= 250 * 250)
     throw new RangeError(`attacker index must be an integer in [0, 62500), got ${index}`);
-  return `127.66.${Math.floor(index / 250)}.${1 + (index % 250)}`;
+  // Consecutive attackers take distinct /24s of the one /16, to push on the /16 limit, not the /24 one.
+  return `127.66.${index % 250}.${1 + Math.floor(index / 250)}`;
 }
 
 /** "n07" style ids sort in start order. */
