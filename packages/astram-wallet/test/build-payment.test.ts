@@ -25,6 +25,9 @@ import {
   TransactionTooLargeError,
 } from "../src/index.js";
 
+/** Fixed fast-check seed: every run replays the same cases (fast-check prints seed and path on failure). */
+const SEED = 1802873664;
+
 const KEY = hexToBytes("0000000000000000000000000000000000000000000000000000000000000001");
 const FROM = addressFromPrivateKey(KEY); // 0x7e5f…5bdf (facts §17.3)
 const TO = "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23";
@@ -186,7 +189,7 @@ describe("exact size-based fees", () => {
         assertInvariants(p, req);
         assertValid(p, utxos);
       }),
-      { numRuns: 150 },
+      { seed: SEED, numRuns: 150 },
     );
   });
 
@@ -205,7 +208,7 @@ describe("exact size-based fees", () => {
           expect(encodeTransaction(p.tx)).toEqual(p.encoded);
         },
       ),
-      { numRuns: 60 },
+      { seed: SEED, numRuns: 60 },
     );
   });
 });

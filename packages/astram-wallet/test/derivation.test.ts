@@ -17,6 +17,9 @@ import {
   parsePrivateKey,
 } from "../src/index.js";
 
+/** Fixed fast-check seed: every run replays the same cases (fast-check prints seed and path on failure). */
+const SEED = 1604846405;
+
 // Hardhat's and Foundry's default development phrase: the accounts every Ethereum tool shows.
 const HARDHAT = "test test test test test test test test test test test junk";
 // The all-"abandon" BIP39 vector.
@@ -90,7 +93,7 @@ describe("BIP39 + BIP44 derivation on m/44'/60'/0'/0/i (same addresses as MetaMa
           if (i !== j) expect(deriveAccount(seed, j).address).not.toBe(a);
         },
       ),
-      { numRuns: 20 },
+      { seed: SEED, numRuns: 20 },
     );
   });
 });
@@ -127,6 +130,7 @@ describe("import input: recovery phrase or private key", () => {
           expect((e as { code?: string }).code).toMatch(/^BAD_(MNEMONIC|PRIVATE_KEY|SECRET)$/);
         }
       }),
+      { seed: SEED },
     );
   });
 });
