@@ -48,11 +48,11 @@ describe("Ethereum JSON-RPC end to end with viem", () => {
       expect(before).toBe(parseEther("5"));
       expect(await client.getBalance({ address: recipient.address })).toBe(0n);
 
-      // A legacy transfer priced by eth_gasPrice (the blocks carry no baseFeePerGas).
+      // viem's defaults: blocks carry baseFeePerGas, so an EIP-1559 transfer at 1.2 x base + priority.
       const hash = await wallet.sendTransaction({ to: recipient.address, value: parseEther("1.25") });
       const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100 });
       expect(receipt.status).toBe("success");
-      expect(receipt.type).toBe("legacy");
+      expect(receipt.type).toBe("eip1559");
       expect(receipt.transactionHash).toBe(hash);
       const fee = receipt.gasUsed * receipt.effectiveGasPrice;
       expect(fee).toBeGreaterThan(0n);
@@ -64,7 +64,7 @@ describe("Ethereum JSON-RPC end to end with viem", () => {
       expect(tx.blockNumber).toBe(receipt.blockNumber);
       const block = await client.getBlock({ blockNumber: receipt.blockNumber });
       expect(block.transactions).toContain(hash);
-      expect(block.baseFeePerGas).toBeNull();
+      expect(block.baseFeePerGas).toBe(parseGwei("6"));
 
       // An EIP-1559 transfer with explicit fees, from the same account (nonce 1).
       const hash2 = await wallet.sendTransaction({

@@ -40,7 +40,9 @@ describe("Ethereum JSON-RPC: chain and state", () => {
       expect(await call("eth_chainId")).toBe("0x539");
       expect(await call("net_version")).toBe("1337");
       expect(await call("eth_blockNumber")).toBe("0x3");
-      expect(await call("eth_gasPrice")).toBe(q(parseGwei("50")));
+      expect(await call("eth_gasPrice")).toBe(q(parseGwei("12")));
+      expect(await call("eth_maxPriorityFeePerGas")).toBe(q(parseGwei("6")));
+      // addrA's largest output alone pays 1 ram: one input, whose minimum fee 21,000 gas covers.
       expect(await call("eth_estimateGas", [{ from: addrA, to: addrB, value: "0x1" }])).toBe("0x5208");
       expect(await call("eth_getCode", [addrB, "latest"])).toBe("0x");
       expect(await call("eth_call", [{ to: addrB, data: "0x" }, "latest"])).toBe("0x");
@@ -65,7 +67,7 @@ describe("Ethereum JSON-RPC: chain and state", () => {
     }
   });
 
-  it("returns full block objects by number and hash, without baseFeePerGas", async () => {
+  it("returns full block objects by number and hash, with the constant baseFeePerGas", async () => {
     const { t, ref } = await node();
     try {
       const byNumber = (await rpcCall(t.eth, "eth_getBlockByNumber", ["0x2", false])).result;
@@ -83,7 +85,7 @@ describe("Ethereum JSON-RPC: chain and state", () => {
         transactions: [coinbase.ethHash],
         uncles: [],
       });
-      expect(Object.keys(byNumber)).not.toContain("baseFeePerGas");
+      expect(byNumber.baseFeePerGas).toBe(q(parseGwei("6")));
       const latest = (await rpcCall(t.eth, "eth_getBlockByNumber", ["latest", true])).result;
       expect(latest.number).toBe("0x3");
       expect(latest.transactions[0]).toMatchObject({

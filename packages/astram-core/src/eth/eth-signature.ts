@@ -11,8 +11,10 @@ import { createTransaction, type Transaction, type TransactionOutput } from "../
  * re-checks it: the signature recovers the sender, the chain id is the network's, the inputs are the
  * sender's, and the outputs and fee are exactly what the Ethereum transaction authorises:
  * outputs = [to: value] plus optional change back to the sender, fee = gasLimit x gasPrice
- * (legacy) or gasLimit x maxFeePerGas (EIP-1559). The Ethereum nonce must equal the number of
- * earlier Ethereum-signed transactions of the sender, so a signed transaction is applied once.
+ * (legacy) or gasLimit x maxFeePerGas (EIP-1559). A transfer of value 0 (a wallet's "cancel")
+ * pays nobody: its outputs are the change alone, so it creates no dust output. The Ethereum nonce
+ * must equal the number of earlier Ethereum-signed transactions of the sender, so a signed
+ * transaction is applied once.
  */
 export const ETH_SIGNATURE_PREFIX = "eth:";
 
@@ -30,6 +32,12 @@ export interface EthAuthorization {
   readonly value: bigint;
   /** The fee the signature authorises, charged in full. */
   readonly fee: bigint;
+  readonly type: "legacy" | "eip1559";
+  readonly gasLimit: bigint;
+  /** gasPrice (legacy) or maxFeePerGas (EIP-1559): the price per gas charged. */
+  readonly maxFeePerGas: bigint;
+  /** gasPrice (legacy) or maxPriorityFeePerGas (EIP-1559): what replacement bumps compare. */
+  readonly maxPriorityFeePerGas: bigint;
   /** keccak256 of the raw signed transaction, "0x"-prefixed: the hash Ethereum tools expect. */
   readonly hash: string;
   readonly raw: string;
@@ -67,6 +75,7 @@ export function parseEthTransfer(rawHex: string, chainId: number): EthAuthorizat
     gasLimit: bigint;
     gasPrice?: bigint;
     maxFeePerGas?: bigint;
+    maxPriorityFeePerGas?: bigint;
     accessList?: unknown[];
     r?: bigint;
     s?: bigint;
@@ -98,6 +107,10 @@ export function parseEthTransfer(rawHex: string, chainId: number): EthAuthorizat
     to: raw.to.toLowerCase(),
     value: raw.value,
     fee: raw.gasLimit * price,
+    type: tx.type === "legacy" ? "legacy" : "eip1559",
+    gasLimit: raw.gasLimit,
+    maxFeePerGas: price,
+    maxPriorityFeePerGas: tx.type === "legacy" ? price : raw.maxPriorityFeePerGas!,
     hash: tx.hash.startsWith("0x") ? tx.hash : "0x" + tx.hash,
     raw: "0x" + bytesToHex(bytes),
   };
@@ -122,20 +135,28 @@ export function verifyEthSignedTransaction(tx: Transaction, chainId: number): Et
   if (signature !== ETH_SIGNATURE_PREFIX + auth.raw)
     fail("eth-tx-noncanonical", "eth: signature must be lowercase 0x-prefixed hex");
   const outs: readonly TransactionOutput[] = tx.outputs;
+  // A zero-value transfer has no payment output (an output of 0 would be dust): change only.
+  const payments = auth.value === 0n ? 0 : 1;
   const pay = outs[0];
-  if (!pay || pay.to !== auth.to || pay.amount !== auth.value) {
+  if (payments === 1 && (!pay || pay.to !== auth.to || pay.amount !== auth.value)) {
     fail("eth-tx-outputs", "the first output must pay the Ethereum transaction's recipient its exact value");
   }
-  if (outs.length > 2)
-    fail("eth-tx-outputs", "an Ethereum transfer has at most a payment and a change output");
-  if (outs.length === 2 && outs[1]!.to !== auth.sender)
-    fail("eth-tx-outputs", "the second output must be change to the sender");
+  if (outs.length > payments + 1)
+    fail(
+      "eth-tx-outputs",
+      payments === 1
+        ? "an Ethereum transfer has at most a payment and a change output"
+        : "a zero-value Ethereum transfer has only a change output",
+    );
+  const change = outs[payments];
+  if (change && change.to !== auth.sender) fail("eth-tx-outputs", "the change output must go to the sender");
   return auth;
 }
 
 /**
  * Builds the UTXO transaction an Ethereum transfer authorises, spending `inputs` (the sender's
- * outputs, chosen by the caller): [to: value] plus change to the sender when positive.
+ * outputs, chosen by the caller): [to: value] (none when value is 0) plus change to the sender
+ * when positive.
  * Throws VerifyError when the inputs do not cover value + fee.
  */
 export function buildEthTransferTransaction(
@@ -152,7 +173,7 @@ export function buildEthTransferTransaction(
     );
   }
   const signature = ETH_SIGNATURE_PREFIX + auth.raw;
-  const outputs: TransactionOutput[] = [{ to: auth.to, amount: auth.value }];
+  const outputs: TransactionOutput[] = auth.value === 0n ? [] : [{ to: auth.to, amount: auth.value }];
   if (change > 0n) outputs.push({ to: auth.sender, amount: change });
   return createTransaction({
     inputs: inputs.map((u) => ({ txid: u.txid, vout: u.vout, pubkey: auth.publicKey, signature })),

@@ -139,6 +139,10 @@ export class Mempool {
   isSpent(o: OutPoint): boolean {
     return this.spentBy.has(outPointKey(o));
   }
+  /** The pending transaction spending this outpoint, if any. */
+  spenderOf(o: OutPoint): string | undefined {
+    return this.spentBy.get(outPointKey(o));
+  }
   /** Pending Ethereum-signed transactions from `address`. */
   pendingEthCount(address: string): number {
     return this.ethPending.get(address) ?? 0;

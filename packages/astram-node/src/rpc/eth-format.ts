@@ -2,7 +2,7 @@ import { addressFromPublicKeyHex, type Block, isCoinbase, type Transaction } fro
 import { ethRawHashOf } from "../chain/chain-store.js";
 import type { IndexEntry } from "../chain/chainstate.js";
 import { decodeEthTxFields, type EthTxFields } from "./eth-tx-fields.js";
-import { TRANSFER_GAS } from "./gas.js";
+import { BASE_FEE_PER_GAS, TRANSFER_GAS } from "./gas.js";
 import {
   EMPTY_BLOOM,
   EMPTY_TRIE_ROOT,
@@ -129,13 +129,19 @@ export function formatReceipt(block: Block, index: number, blockNumber: number, 
   };
 }
 
-/**
- * An Ethereum block object: no `baseFeePerGas` key at all (so wallets price with eth_gasPrice),
- * difficulty = this block's work (16^difficulty), totalDifficulty = the chain's cumulative work.
- */
-export function formatBlock(entry: IndexEntry, block: Block, transactions: readonly (string | object)[]) {
+/** Gas all of a block's transactions are reported to use. */
+export function gasUsedOfBlock(block: Block): bigint {
   let gasUsed = 0n;
   for (const tx of block.transactions) gasUsed += gasUsedOf(tx);
+  return gasUsed;
+}
+
+/**
+ * An Ethereum block object: `baseFeePerGas` is the node's constant base-fee quote (see gas.ts), so
+ * wallets choose EIP-1559 pricing; difficulty = this block's work (16^difficulty),
+ * totalDifficulty = the chain's cumulative work.
+ */
+export function formatBlock(entry: IndexEntry, block: Block, transactions: readonly (string | object)[]) {
   return {
     number: toQuantity(entry.height),
     hash: toData(entry.hash, 32),
@@ -153,7 +159,8 @@ export function formatBlock(entry: IndexEntry, block: Block, transactions: reado
     extraData: "0x",
     size: toQuantity(entry.size),
     gasLimit: toQuantity(BLOCK_GAS_LIMIT),
-    gasUsed: toQuantity(gasUsed),
+    gasUsed: toQuantity(gasUsedOfBlock(block)),
+    baseFeePerGas: toQuantity(BASE_FEE_PER_GAS),
     timestamp: toQuantity(entry.header.timestamp),
     transactions,
     uncles: [],

@@ -7,8 +7,10 @@ import { CLIENT_VERSION } from "../api/version.js";
 import type { IndexEntry } from "../chain/chainstate.js";
 import type { AstramNode } from "../node.js";
 import { RpcError, serverError } from "./errors.js";
+import { estimateTransferGas } from "./estimate-gas.js";
 import { ethFieldsOf, formatBlock, formatReceipt, formatTransaction } from "./eth-format.js";
-import { GAS_PRICE, TRANSFER_GAS } from "./gas.js";
+import { feeHistory } from "./fee-history.js";
+import { GAS_PRICE, PRIORITY_FEE_PER_GAS } from "./gas.js";
 import * as p from "./params.js";
 import { toData, toQuantity } from "./quantity.js";
 import { sendRawTransaction } from "./send-raw-transaction.js";
@@ -101,6 +103,11 @@ function blockObject(node: AstramNode, entry: IndexEntry | undefined, full: bool
   return formatBlock(entry, block, txs);
 }
 
+/** The sender's next nonce counting pending transactions (queued future nonces come in step 2). */
+function pendingNonce(node: AstramNode, address: string): number {
+  return node.store.ethNonce(address) + node.mempool.pendingEthCount(address);
+}
+
 /** A method without parameters. */
 const noArgs =
   (fn: (ctx: MethodContext) => unknown): Method =>
@@ -135,7 +142,18 @@ export const METHODS: Readonly<Record<string, Method>> = {
   eth_accounts: noArgs(() => []),
   eth_blockNumber: noArgs(({ node }) => toQuantity(node.chain.height)),
   eth_gasPrice: noArgs(() => toQuantity(GAS_PRICE)),
-  eth_maxPriorityFeePerGas: noArgs(() => toQuantity(GAS_PRICE)),
+  eth_maxPriorityFeePerGas: noArgs(() => toQuantity(PRIORITY_FEE_PER_GAS)),
+  eth_feeHistory: (params, { node }) => {
+    const [count, newest, percentiles] = p.paramList(params, 2, 3);
+    const entry = resolveBlock(node, p.blockTag(newest, "newestBlock"));
+    if (!entry) throw serverError("header not found");
+    return feeHistory(
+      node,
+      entry,
+      p.blockCount(count, "blockCount"),
+      p.percentiles(percentiles, "rewardPercentiles"),
+    );
+  },
 
   eth_getBalance: (params, { node }) => {
     const [a, t] = p.paramList(params, 1, 2);
@@ -148,8 +166,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const [a, t] = p.paramList(params, 1, 2);
     const addr = p.address(a, "address");
     const tag = p.blockTag(t, "block");
-    if (tag.kind === "pending")
-      return toQuantity(node.store.ethNonce(addr) + node.mempool.pendingEthCount(addr));
+    if (tag.kind === "pending") return toQuantity(pendingNonce(node, addr));
     const height = stateHeight(node, tag);
     return toQuantity(historical(() => ethNonceAtHeight(node, addr, height)));
   },
@@ -176,14 +193,15 @@ export const METHODS: Readonly<Record<string, Method>> = {
     return "0x";
   },
 
-  eth_estimateGas: (params) => {
+  eth_estimateGas: (params, { node }) => {
     const [c, t] = p.paramList(params, 1, 3);
     const call = p.callObject(c, "transaction");
     if (t !== undefined) p.blockTag(t, "block");
     if (call.to === undefined) throw serverError("contract creation is not supported");
     if (call.data !== undefined && call.data !== "0x")
       throw serverError("contract calls are not supported: Astram transfers carry no data");
-    return toQuantity(TRANSFER_GAS);
+    const nonce = call.from === undefined ? 0n : BigInt(pendingNonce(node, call.from));
+    return toQuantity(estimateTransferGas(node, call, nonce));
   },
 
   eth_sendRawTransaction: (params, { node, metrics }) => {

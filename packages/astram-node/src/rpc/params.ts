@@ -81,19 +81,49 @@ export interface CallObject {
   readonly to?: string;
   readonly value?: bigint;
   readonly data?: string;
+  readonly gas?: bigint;
+  readonly gasPrice?: bigint;
+  readonly maxFeePerGas?: bigint;
+  readonly maxPriorityFeePerGas?: bigint;
+  readonly nonce?: bigint;
 }
+
+const CALL_QUANTITIES = ["gas", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"] as const;
 
 export function callObject(v: unknown, name: string): CallObject {
   if (typeof v !== "object" || v === null || Array.isArray(v))
     throw invalidParams(`${name}: expected an object`);
   const o = v as Record<string, unknown>;
-  const out: { from?: string; to?: string; value?: bigint; data?: string } = {};
+  const out: { -readonly [K in keyof CallObject]: CallObject[K] } = {};
   if (o.from !== undefined && o.from !== null) out.from = address(o.from, `${name}.from`);
   if (o.to !== undefined && o.to !== null) out.to = address(o.to, `${name}.to`);
   if (o.value !== undefined && o.value !== null) out.value = quantity(o.value, `${name}.value`);
-  for (const k of ["gas", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"] as const)
-    if (o[k] !== undefined && o[k] !== null) quantity(o[k], `${name}.${k}`);
+  for (const k of CALL_QUANTITIES)
+    if (o[k] !== undefined && o[k] !== null) out[k] = quantity(o[k], `${name}.${k}`);
   const input = o.input ?? o.data;
   if (input !== undefined && input !== null) out.data = data(input, `${name}.input`);
   return out;
+}
+
+/** eth_feeHistory's block count: a hex quantity or a plain integer, 1 to 1024 (as geth). */
+export function blockCount(v: unknown, name: string): number {
+  const n =
+    typeof v === "number" ? v : typeof v === "string" && QUANTITY_RE.test(v) ? Number(BigInt(v)) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1024)
+    throw invalidParams(`${name}: expected 1 to 1024 blocks`);
+  return n;
+}
+
+/** eth_feeHistory's reward percentiles: at most 100 numbers, increasing, each from 0 to 100. */
+export function percentiles(v: unknown, name: string): number[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > 100)
+    throw invalidParams(`${name}: expected an array of at most 100 numbers`);
+  let last = -1;
+  for (const x of v) {
+    if (typeof x !== "number" || !Number.isFinite(x) || x < 0 || x > 100 || x < last)
+      throw invalidParams(`${name}: expected increasing numbers from 0 to 100`);
+    last = x;
+  }
+  return v as number[];
 }

@@ -63,7 +63,12 @@ export function sendRawTransaction(node: AstramNode, metrics: NodeMetrics, rawHe
     );
 
   const target = auth.value + auth.fee;
-  const selection = selectInputs(spendableOutputs(node, auth.sender), target, MAX_TX_INPUTS);
+  const selection = selectInputs(
+    spendableOutputs(node, auth.sender),
+    target,
+    MAX_TX_INPUTS,
+    auth.value === 0n,
+  );
   if (!selection.ok) {
     if (selection.available < target)
       reject(
