@@ -53,7 +53,7 @@ export interface FuzzReport extends FuzzProgress {
 }
 
 const MIN_BATCH = 8;
-const MAX_BATCH = 4096;
+const MAX_BATCH = 65_536;
 /** Most time one batch should take, so progress and the watchdog stay responsive. */
 const MAX_BATCH_MS = 250;
 

@@ -16,12 +16,12 @@ const PROGRAMS = [
   "(1 2 +)",
   "((' (a b)) (' add-params) def) ((' (a b +)) (' add-body) def) (1 2 add-params add-body fn)",
   "(5 (' x) def) 1 (x 2 +)",
-  "(0x0a 0x05 !&) (0 !) ; a comment\n(1 (' (2 3)) link head)",
+  "(7 (' y) def) ; a comment\n(y 5 +)",
   "(' (1 2 3)) tail #;(ignored 1 2) (1 is_atom) (1 1 is_eq)",
   "(1 (' (10)) (' (20)) if)",
   "((' (n)) (' p) def) ((' (n 1 +)) (' b) def) (41 p b fn)",
   "((' (1 (' inbox) receive)) (' (worker)) spawn) (7 (' worker) send)",
-  '(-3 4 +) (0x00ff 1 +) ("text" 1 +)',
+  "(-3 4 +) (255 1 +) (0 0 +)",
   "(' ('x)) (' (a (b (c)))) ()",
 ];
 

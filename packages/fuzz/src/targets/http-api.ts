@@ -87,10 +87,11 @@ export const httpApiTarget: FuzzTarget<NodeFixture> = {
     const body = blank < 0 ? undefined : Buffer.from(input.subarray(blank + 2));
     const space = head.indexOf(" ");
     const method = space > 0 && head.slice(0, space) === "POST" ? "POST" : "GET";
-    let url = space > 0 ? head.slice(space + 1) : head;
-    if (!url.startsWith("/")) url = `/${url}`;
-    // Bytes a client cannot put raw on a request line are sent percent-encoded.
-    url = url.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
+    // One leading slash: "//x" would read as a host name, which no request line carries.
+    let url = `/${(space > 0 ? head.slice(space + 1) : head).replace(/^\/+/, "")}`;
+    // Bytes a client cannot put raw on a request line (and a backslash, which URL parsing reads as "/")
+    // are sent percent-encoded.
+    url = url.replace(/[^\x21-\x7e]|\\/gu, (c) => encodeURIComponent(c));
     const json = body !== undefined && body[0] === 0x7b;
     const res = await f.app.inject({
       method,

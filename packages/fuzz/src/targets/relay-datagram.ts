@@ -36,7 +36,7 @@ import type { FuzzTarget } from "./target.js";
  * What the relay does with an authenticated message's content, decoder by decoder, as its
  * dispatch (relay-node.ts) and object exchange (object-exchange.ts) do: every decode, no sockets.
  */
-function dispatch(topic: number, content: Uint8Array): void {
+function dispatch(topic: number, content: Uint8Array, family: 4 | 6): void {
   switch (topic) {
     case Topic.PING:
       decodePing(content);
@@ -59,8 +59,7 @@ function dispatch(topic: number, content: Uint8Array): void {
       decodeRouteRequest(content);
       return;
     case Topic.ROUTE_RESPONSE:
-      decodeRouteResponse(content, 4);
-      decodeRouteResponse(content, 6);
+      decodeRouteResponse(content, family);
       return;
     default:
       return;
@@ -144,7 +143,8 @@ export const relayDatagramTarget: FuzzTarget = {
     if (input.length <= POW_NONCE_BYTES) return;
     const m = decodeMessage(input.subarray(POW_NONCE_BYTES));
     if (m.handshake || m.body.length === 0) return;
-    dispatch(m.body[0]!, m.body.subarray(1));
+    // The address family of the exchange (IPv4 or IPv6 socket) comes from the nonce's low bit.
+    dispatch(m.body[0]!, m.body.subarray(1), input[0]! & 1 ? 6 : 4);
   },
   expected: (e) => e instanceof RelayError || e instanceof MachineError,
 };
