@@ -56,7 +56,7 @@ describe("minimize", () => {
 describe("the fuzzer on a toy target (built CLI, worker thread)", () => {
   it("follows coverage to a crash behind four byte comparisons, minimises it and writes a replayable file", async () => {
     const SEED = 42;
-    const s = await fuzzToy(["--runs", "200000", "--seed", String(SEED), "--timeout-ms", "10000"]);
+    const s = await fuzzToy(["--runs", "2000000", "--seed", String(SEED), "--timeout-ms", "10000"]);
     try {
       expect(s.finding, `seed ${SEED}`).toMatchObject({
         kind: "crash",
