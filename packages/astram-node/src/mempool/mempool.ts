@@ -25,7 +25,13 @@ export interface MempoolEntry {
   /** keccak256 of the embedded raw Ethereum transaction, if any. */
   readonly ethRawHash?: string;
   readonly ethNonce?: bigint;
+  /** Per-gas prices the Ethereum signature authorises (what a replacement must bump by 10%). */
+  readonly ethMaxFeePerGas?: bigint;
+  readonly ethMaxPriorityFeePerGas?: bigint;
 }
+
+/** How much higher a replacement's per-gas prices must be, in percent (geth's price bump). */
+export const REPLACEMENT_BUMP_PERCENT = 10n;
 
 export interface MempoolLimits {
   maxCount: number;
@@ -90,6 +96,7 @@ export class Mempool {
   private readonly ethPending = new Map<string, number>();
   private readonly graph = new TxGraph();
   private readonly descendantPackages = new Map<string, DescendantPackage>();
+  private readonly replacedListeners: ((removed: readonly MempoolEntry[], by: MempoolEntry) => void)[] = [];
   private bytes = 0;
 
   constructor(
@@ -147,6 +154,18 @@ export class Mempool {
   pendingEthCount(address: string): number {
     return this.ethPending.get(address) ?? 0;
   }
+  /** The pending Ethereum-signed transaction of `sender` using `nonce`. */
+  getByEthNonce(sender: string, nonce: bigint): MempoolEntry | undefined {
+    const txid = this.byEthNonce.get(`${sender}:${nonce}`);
+    return txid ? this.entries.get(txid) : undefined;
+  }
+  /**
+   * Calls `fn` after a replacement with what left the mempool: the replaced transaction first, then
+   * its descendants (later nonces of the sender, spenders of its outputs), parents first.
+   */
+  onReplaced(fn: (removed: readonly MempoolEntry[], by: MempoolEntry) => void): void {
+    this.replacedListeners.push(fn);
+  }
   /** Pending transactions `txid` depends on (itself excluded). */
   ancestorsOf(txid: string): string[] {
     return [...this.graph.ancestors(txid)];
@@ -179,10 +198,42 @@ export class Mempool {
     if (this.entries.has(tx.txid))
       throw new VerifyError("txn-already-in-mempool", `transaction ${tx.txid} is already pending`, REJECT);
     const now = this.now();
-    const limits = this.limits;
     const checked =
       opts.checked ??
       checkTransaction(tx, { now, chainId: this.opts.chainId, signatureCache: this.opts.signatureCache });
+    const eth = checked.eth;
+    const replaced = eth ? this.getByEthNonce(eth.sender, eth.nonce) : undefined;
+    if (!replaced || !eth) return this.admit(tx, checked, now);
+    if (replaced.ethRawHash === eth.hash)
+      throw new VerifyError("txn-already-known", `already known: ${eth.hash} is pending`, REJECT);
+    const bumped = (old: bigint | undefined, next: bigint) =>
+      old === undefined || next * 100n >= old * (100n + REPLACEMENT_BUMP_PERCENT);
+    if (
+      !bumped(replaced.ethMaxFeePerGas, eth.maxFeePerGas) ||
+      !bumped(replaced.ethMaxPriorityFeePerGas, eth.maxPriorityFeePerGas)
+    )
+      throw new VerifyError(
+        "replacement-underpriced",
+        `replacement transaction underpriced: nonce ${eth.nonce} of ${eth.sender} is pending at ` +
+          `${replaced.ethMaxFeePerGas} wei per gas; a replacement pays at least ${REPLACEMENT_BUMP_PERCENT}% more`,
+        REJECT,
+      );
+    // Out with the old one and its descendants, then the ordinary checks; put them back on refusal.
+    const removed = this.remove(replaced.tx.txid);
+    let entry: MempoolEntry;
+    try {
+      entry = this.admit(tx, checked, now);
+    } catch (e) {
+      for (const r of removed) this.insert(r, this.pendingParents(r));
+      throw e;
+    }
+    for (const fn of this.replacedListeners) fn(removed, entry);
+    return entry;
+  }
+
+  /** Admission of a transaction whose nonce no pending transaction uses. */
+  private admit(tx: Transaction, checked: CheckedTransaction, now: number): MempoolEntry {
+    const limits = this.limits;
     if (checked.tx.inputs.length === 0)
       throw new VerifyError("coinbase-in-mempool", "a coinbase cannot be relayed");
     if (tx.timestamp > now + limits.maxFutureSeconds) {
@@ -211,7 +262,14 @@ export class Mempool {
       feeRate: (connected.fee * 1000n) / BigInt(checked.size),
       addedAt: now,
       ...(connected.ethSender ? { ethSender: connected.ethSender } : {}),
-      ...(checked.eth ? { ethRawHash: checked.eth.hash, ethNonce: checked.eth.nonce } : {}),
+      ...(checked.eth
+        ? {
+            ethRawHash: checked.eth.hash,
+            ethNonce: checked.eth.nonce,
+            ethMaxFeePerGas: checked.eth.maxFeePerGas,
+            ethMaxPriorityFeePerGas: checked.eth.maxPriorityFeePerGas,
+          }
+        : {}),
     };
     const parents = this.pendingParents(entry);
     const ancestors = new Set(parents);

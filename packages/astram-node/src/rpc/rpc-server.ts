@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { NodeMetrics } from "../api/metrics.js";
 import type { AstramNode } from "../node.js";
 import { FastifyService } from "../util/fastify-service.js";
+import { ethState } from "./eth-state.js";
 import { JsonRpcDispatcher } from "./json-rpc.js";
 import { serveJsonRpc } from "./json-rpc-http.js";
 import { METHODS } from "./methods.js";
@@ -46,6 +47,7 @@ export class EthRpcService extends FastifyService {
       allowedHeaders: ["Content-Type", "Authorization"],
       maxAge: 86_400,
     });
+    ethState(this.node); // the nonce queue follows the mempool from the start
     const dispatcher = new JsonRpcDispatcher(
       METHODS,
       { node: this.node, metrics: this.metrics },

@@ -12,15 +12,15 @@ import { findByEthHash } from "../api/queries/find-transaction.js";
 import type { AstramNode } from "../node.js";
 import { selectInputs, spendableOutputs } from "./coin-selection.js";
 import { invalidParams, serverError } from "./errors.js";
-import { decodeEthTxFields } from "./eth-tx-fields.js";
+import { ethState } from "./eth-state.js";
 import { TRANSFER_GAS } from "./gas.js";
 
 /**
  * eth_sendRawTransaction: verifies a signed legacy or EIP-1559 transfer (astram-core recovers the
- * sender and checks the chain id and signature), checks the Ethereum nonce against the chain and
- * the mempool, picks the sender's outputs, builds the UTXO transaction that carries the raw
- * transaction (so every node re-checks it), admits it through the node's single mempool path and
- * returns keccak256 of the raw transaction. Every refusal is an RpcError; nothing changes on error.
+ * sender and checks the chain id and signature), then by nonce: below the chain's count it is
+ * refused; the next nonce, or one a pending transfer uses (a replacement), enters the mempool
+ * (admitEthTransfer); a future nonce waits in the node's bounded nonce queue until the gap fills.
+ * Returns keccak256 of the raw transaction. Every refusal is an RpcError; nothing changes on error.
  */
 export function sendRawTransaction(node: AstramNode, metrics: NodeMetrics, rawHex: string): string {
   let auth: EthAuthorization;
@@ -36,39 +36,58 @@ export function sendRawTransaction(node: AstramNode, metrics: NodeMetrics, rawHe
     metrics.recordTxRejected(code);
     throw serverError(message);
   };
-
+  const state = ethState(node);
   const known = findByEthHash(node, auth.hash);
-  if (known?.status === "pending") reject("already-known", `already known: ${auth.hash} is pending`);
+  if (known?.status === "pending" || state.queue.getByHash(auth.hash))
+    reject("already-known", `already known: ${auth.hash} is pending`);
   if (known?.status === "confirmed")
     reject("already-known", `nonce too low: ${auth.hash} is already in block ${known.height}`);
+  if (auth.gasLimit < TRANSFER_GAS)
+    reject("intrinsic-gas", `intrinsic gas too low: gas ${auth.gasLimit}, minimum needed ${TRANSFER_GAS}`);
 
-  const gasLimit = decodeEthTxFields(auth.raw).gasLimit;
-  if (gasLimit < TRANSFER_GAS)
-    reject("intrinsic-gas", `intrinsic gas too low: gas ${gasLimit}, minimum needed ${TRANSFER_GAS}`);
+  const confirmed = BigInt(node.store.ethNonce(auth.sender));
+  const next = confirmed + BigInt(node.mempool.pendingEthCount(auth.sender));
+  if (auth.nonce < confirmed)
+    reject("nonce-too-low", `nonce too low: next nonce ${confirmed}, tx nonce ${auth.nonce}`);
+  if (auth.nonce > next) {
+    const balance = spendableOutputs(node, auth.sender).reduce((s, u) => s + u.amount, 0n);
+    if (balance < auth.value + auth.fee)
+      reject(
+        "insufficient-funds",
+        `insufficient funds for gas * price + value: balance ${balance}, tx cost ${auth.value + auth.fee}`,
+      );
+    try {
+      state.queue.add(auth, next, node.now());
+    } catch (e) {
+      metrics.recordTxRejected("queue");
+      throw e;
+    }
+    return auth.hash;
+  }
+  admitEthTransfer(node, auth, metrics);
+  state.promote(auth.sender);
+  return auth.hash;
+}
 
-  const confirmedNonce = node.store.ethNonce(auth.sender);
-  const nextNonce = confirmedNonce + node.mempool.pendingEthCount(auth.sender);
-  const nonce = auth.nonce;
-  if (nonce < BigInt(confirmedNonce))
-    reject("nonce-too-low", `nonce too low: next nonce ${confirmedNonce}, tx nonce ${nonce}`);
-  if (nonce < BigInt(nextNonce))
-    reject(
-      "replacement",
-      `replacement transaction not supported: a pending transaction of ${auth.sender} already uses nonce ${nonce}`,
-    );
-  if (nonce > BigInt(nextNonce))
-    reject(
-      "nonce-too-high",
-      `nonce too high: next nonce ${nextNonce}, tx nonce ${nonce} (future nonces are not queued)`,
-    );
-
+/**
+ * Builds the UTXO transaction of a transfer whose nonce is the sender's next or a pending one (a
+ * replacement: the replaced transaction's coins are free for it) and submits it through the node's
+ * single admission path. Throws an RpcError; nothing changes on error.
+ */
+export function admitEthTransfer(node: AstramNode, auth: EthAuthorization, metrics?: NodeMetrics): void {
+  const reject = (code: string, message: string): never => {
+    metrics?.recordTxRejected(code);
+    throw serverError(message);
+  };
+  const replaced = node.mempool.getByEthNonce(auth.sender, auth.nonce);
+  const freed = new Set<string>();
+  if (replaced) {
+    freed.add(replaced.tx.txid);
+    for (const d of node.mempool.descendantsOf(replaced.tx.txid)) freed.add(d);
+  }
   const target = auth.value + auth.fee;
-  const selection = selectInputs(
-    spendableOutputs(node, auth.sender),
-    target,
-    MAX_TX_INPUTS,
-    auth.value === 0n,
-  );
+  const candidates = spendableOutputs(node, auth.sender, freed);
+  const selection = selectInputs(candidates, target, MAX_TX_INPUTS, auth.value === 0n);
   if (!selection.ok) {
     if (selection.available < target)
       reject(
@@ -85,7 +104,7 @@ export function sendRawTransaction(node: AstramNode, metrics: NodeMetrics, rawHe
   const size = transactionSize(tx);
   const required = minFee(size);
   if (auth.fee < required) {
-    const price = (required + gasLimit - 1n) / gasLimit;
+    const price = (required + auth.gasLimit - 1n) / auth.gasLimit;
     reject(
       "fee-too-low",
       `transaction underpriced: gas x gasPrice = ${auth.fee} ram is below the minimum fee ${required} ram of the ` +
@@ -99,5 +118,4 @@ export function sendRawTransaction(node: AstramNode, metrics: NodeMetrics, rawHe
     if (!(e instanceof VerifyError)) throw e;
     reject(e.code, e.reason);
   }
-  return auth.hash;
 }
