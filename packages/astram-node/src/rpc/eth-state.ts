@@ -1,21 +1,44 @@
-import { parseEthTransfer, VerifyError } from "astram-core";
+import { EventEmitter } from "node:events";
+import { type Block, parseEthTransfer, VerifyError } from "astram-core";
 import type { MempoolEntry } from "../mempool/mempool.js";
 import type { AstramNode } from "../node.js";
 import { RpcError } from "./errors.js";
+import { ethHashOf } from "./eth-format.js";
+import { FilterRegistry } from "./filters.js";
 import { NonceQueue } from "./nonce-queue.js";
 import { admitEthTransfer } from "./send-raw-transaction.js";
 
+export interface EthStateEvents {
+  /** A block joined the best chain (in order; after a reorg, the new branch's blocks). */
+  head: [Block];
+  /** A transaction entered the mempool: its Ethereum hash. */
+  pending: [string];
+}
+
 /**
  * What the Ethereum JSON-RPC keeps per node, shared by every endpoint serving it: the queue of
- * future nonces, promoted whenever a transaction enters the mempool or the tip moves.
+ * future nonces (promoted whenever a transaction enters the mempool or the tip moves), the polled
+ * filters, and the head and pending-transaction events subscriptions follow.
  */
-export class EthState {
+export class EthState extends EventEmitter<EthStateEvents> {
   readonly queue = new NonceQueue();
+  readonly filters = new FilterRegistry();
   private promoting = false;
 
   constructor(private readonly node: AstramNode) {
+    super();
+    this.setMaxListeners(0);
     node.on("tx", (entry) => {
+      const hash = ethHashOf(entry.tx);
+      this.filters.push("pendingTransaction", hash);
+      this.emit("pending", hash);
       if (entry.ethSender) this.promote(entry.ethSender);
+    });
+    node.chain.on("update", (u) => {
+      for (const b of u.connected) {
+        this.filters.push("block", "0x" + b.hash);
+        this.emit("head", b);
+      }
     });
     node.mempool.onReplaced((removed) => this.requeue(removed.slice(1)));
     node.chain.on("update", () => {

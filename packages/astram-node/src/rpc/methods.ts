@@ -6,9 +6,10 @@ import { type FoundTransaction, findByEthHash, findByTxid } from "../api/queries
 import { CLIENT_VERSION } from "../api/version.js";
 import type { IndexEntry } from "../chain/chainstate.js";
 import type { AstramNode } from "../node.js";
-import { RpcError, serverError } from "./errors.js";
+import { invalidParams, RpcError, serverError } from "./errors.js";
 import { estimateTransferGas } from "./estimate-gas.js";
 import { ethFieldsOf, formatBlock, formatReceipt, formatTransaction } from "./eth-format.js";
+import { ethState } from "./eth-state.js";
 import { feeHistory } from "./fee-history.js";
 import { GAS_PRICE, PRIORITY_FEE_PER_GAS } from "./gas.js";
 import * as p from "./params.js";
@@ -106,6 +107,17 @@ function blockObject(node: AstramNode, entry: IndexEntry | undefined, full: bool
 /** The sender's next nonce counting pending transactions (queued future nonces come in step 2). */
 function pendingNonce(node: AstramNode, address: string): number {
   return node.store.ethNonce(address) + node.mempool.pendingEthCount(address);
+}
+
+/** The transaction at `index` of a block, as eth_getTransactionByHash shows it; null when absent. */
+function txAtIndex(node: AstramNode, entry: IndexEntry | undefined, index: number) {
+  if (!entry) return null;
+  const cache = new BlockCache(node.store);
+  const block = cache.block(entry.hash);
+  const tx = block?.transactions[index];
+  if (!block || !tx) return null;
+  const fee = isCoinbase(tx) || ethFieldsOf(tx) ? undefined : nativeFee(tx, cache.spentOutputs(block));
+  return formatTransaction(tx, { blockHash: entry.hash, blockNumber: entry.height, index }, fee);
 }
 
 /** A method without parameters. */
@@ -251,5 +263,82 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const [h] = p.paramList(params, 1, 1);
     const e = node.chain.getEntry(p.hash32(h, "hash"));
     return e ? toQuantity(e.txCount) : null;
+  },
+
+  eth_getTransactionByBlockNumberAndIndex: (params, { node }) => {
+    const [t, i] = p.paramList(params, 2, 2);
+    const tag = p.blockTag(t, "block");
+    if (tag.kind === "hash")
+      throw invalidParams("block: use eth_getTransactionByBlockHashAndIndex for a hash");
+    return txAtIndex(node, resolveBlock(node, tag), p.index(i, "index"));
+  },
+
+  eth_getTransactionByBlockHashAndIndex: (params, { node }) => {
+    const [h, i] = p.paramList(params, 2, 2);
+    return txAtIndex(node, node.chain.getEntry(p.hash32(h, "hash")), p.index(i, "index"));
+  },
+
+  eth_getUncleCountByBlockNumber: (params, { node }) => {
+    const [t] = p.paramList(params, 1, 1);
+    return resolveBlock(node, p.blockTag(t, "block")) ? "0x0" : null;
+  },
+  eth_getUncleCountByBlockHash: (params, { node }) => {
+    const [h] = p.paramList(params, 1, 1);
+    return node.chain.getEntry(p.hash32(h, "hash")) ? "0x0" : null;
+  },
+  eth_getUncleByBlockNumberAndIndex: (params) => {
+    const [t, i] = p.paramList(params, 2, 2);
+    p.blockTag(t, "block");
+    p.index(i, "index");
+    return null;
+  },
+  eth_getUncleByBlockHashAndIndex: (params) => {
+    const [h, i] = p.paramList(params, 2, 2);
+    p.hash32(h, "hash");
+    p.index(i, "index");
+    return null;
+  },
+  eth_protocolVersion: noArgs(() => "0x41"),
+  eth_getProof: (params) => {
+    const [a, keys, t] = p.paramList(params, 2, 3);
+    p.address(a, "address");
+    if (!Array.isArray(keys)) throw invalidParams("storageKeys: expected an array");
+    p.blockTag(t, "block");
+    throw serverError(
+      "eth_getProof is not supported: Astram keeps a UTXO set, not an account trie, so there is no Merkle-Patricia proof to give",
+    );
+  },
+
+  eth_getLogs: (params) => {
+    const [f] = p.paramList(params, 1, 1);
+    p.logFilter(f, "filter");
+    return [];
+  },
+  eth_newFilter: (params, { node }) => {
+    const [f] = p.paramList(params, 1, 1);
+    p.logFilter(f, "filter");
+    return ethState(node).filters.install("log");
+  },
+  eth_newBlockFilter: noArgs(({ node }) => ethState(node).filters.install("block")),
+  eth_newPendingTransactionFilter: (params, { node }) => {
+    // Some clients pass a "full transactions" flag; only hashes are kept.
+    const [full] = p.paramList(params, 0, 1);
+    if (full !== undefined) p.bool(full, "fullTransactions");
+    return ethState(node).filters.install("pendingTransaction");
+  },
+  eth_getFilterChanges: (params, { node }) => {
+    const [id] = p.paramList(params, 1, 1);
+    return ethState(node).filters.poll(p.filterId(id, "filterId"));
+  },
+  eth_getFilterLogs: (params, { node }) => {
+    const [id] = p.paramList(params, 1, 1);
+    const filters = ethState(node).filters;
+    const fid = p.filterId(id, "filterId");
+    if (filters.kindOf(fid) !== "log") throw serverError("filter not found: not a log filter");
+    return [];
+  },
+  eth_uninstallFilter: (params, { node }) => {
+    const [id] = p.paramList(params, 1, 1);
+    return ethState(node).filters.uninstall(p.filterId(id, "filterId"));
   },
 };

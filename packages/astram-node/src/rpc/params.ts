@@ -127,3 +127,69 @@ export function percentiles(v: unknown, name: string): number[] {
   }
   return v as number[];
 }
+
+/** A log filter (eth_getLogs, eth_newFilter), validated; the node has no logs to match against it. */
+export interface LogFilter {
+  readonly fromBlock: BlockTag;
+  readonly toBlock: BlockTag;
+  readonly blockHash?: string;
+  readonly addresses: readonly string[];
+}
+
+function topic(v: unknown, name: string): void {
+  if (v === null) return;
+  if (Array.isArray(v)) {
+    v.forEach((t, i) => {
+      if (t !== null) hash32(t, `${name}[${i}]`);
+    });
+    return;
+  }
+  hash32(v, name);
+}
+
+export function logFilter(v: unknown, name: string): LogFilter {
+  if (v === undefined || v === null)
+    return { fromBlock: { kind: "latest" }, toBlock: { kind: "latest" }, addresses: [] };
+  if (typeof v !== "object" || Array.isArray(v)) throw invalidParams(`${name}: expected a filter object`);
+  const o = v as Record<string, unknown>;
+  const has = (k: string) => o[k] !== undefined && o[k] !== null;
+  if (has("blockHash") && (has("fromBlock") || has("toBlock")))
+    throw invalidParams(`${name}: blockHash excludes fromBlock and toBlock`);
+  const fromBlock = blockTag(o.fromBlock, `${name}.fromBlock`);
+  const toBlock = blockTag(o.toBlock, `${name}.toBlock`);
+  for (const [tag, key] of [
+    [fromBlock, "fromBlock"],
+    [toBlock, "toBlock"],
+  ] as const)
+    if (tag.kind === "hash") throw invalidParams(`${name}.${key}: expected a block number or tag`);
+  if (fromBlock.kind === "number" && toBlock.kind === "number" && fromBlock.number > toBlock.number)
+    throw invalidParams(`${name}: fromBlock is after toBlock`);
+  const addresses = !has("address")
+    ? []
+    : Array.isArray(o.address)
+      ? o.address.map((a, i) => address(a, `${name}.address[${i}]`))
+      : [address(o.address, `${name}.address`)];
+  if (has("topics")) {
+    if (!Array.isArray(o.topics) || o.topics.length > 4)
+      throw invalidParams(`${name}.topics: expected an array of at most 4 topics`);
+    for (const [i, t] of o.topics.entries()) topic(t, `${name}.topics[${i}]`);
+  }
+  return {
+    fromBlock,
+    toBlock,
+    addresses,
+    ...(has("blockHash") ? { blockHash: hash32(o.blockHash, `${name}.blockHash`) } : {}),
+  };
+}
+
+/** A filter id ("0x" hex) as eth_newFilter returns it. */
+export function filterId(v: unknown, name: string): string {
+  if (typeof v !== "string" || !QUANTITY_RE.test(v)) throw invalidParams(`${name}: expected a filter id`);
+  return v.toLowerCase();
+}
+
+/** A transaction index within a block. */
+export function index(v: unknown, name: string): number {
+  const n = quantity(v, name);
+  return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+}

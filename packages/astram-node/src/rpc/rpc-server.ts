@@ -7,6 +7,7 @@ import { ethState } from "./eth-state.js";
 import { JsonRpcDispatcher } from "./json-rpc.js";
 import { serveJsonRpc } from "./json-rpc-http.js";
 import { METHODS } from "./methods.js";
+import { serveWebSocket } from "./ws-server.js";
 
 export interface EthRpcOptions {
   readonly host: string;
@@ -19,7 +20,8 @@ export interface EthRpcOptions {
 
 /**
  * The Ethereum JSON-RPC endpoint (POST /, JSON-RPC 2.0, batches) with CORS for browser wallets:
- * any origin, preflight answered for POST with Content-Type and Authorization.
+ * any origin, preflight answered for POST with Content-Type and Authorization; WebSocket
+ * (subscriptions) on the same port.
  */
 export class EthRpcService extends FastifyService {
   readonly name = "eth-rpc";
@@ -36,11 +38,8 @@ export class EthRpcService extends FastifyService {
   }
 
   async build(): Promise<FastifyInstance> {
-    const app = Fastify({
-      logger: false,
-      forceCloseConnections: true,
-      bodyLimit: this.opts.bodyLimit ?? 5 * 1024 * 1024,
-    });
+    const bodyLimit = this.opts.bodyLimit ?? 5 * 1024 * 1024;
+    const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit });
     await app.register(cors, {
       origin: "*",
       methods: ["GET", "POST", "OPTIONS"],
@@ -54,6 +53,7 @@ export class EthRpcService extends FastifyService {
       this.node.log,
     );
     serveJsonRpc(app, (text) => dispatcher.handleText(text), { allow: "POST, OPTIONS" });
+    serveWebSocket(app, this.node, this.metrics, this.node.log, bodyLimit);
     return app;
   }
 }
