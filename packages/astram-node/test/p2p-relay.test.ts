@@ -56,7 +56,8 @@ describe("relay that never punishes honest peers", () => {
 
   it("unsolicited new valid blocks are taken at any rate; pushed copies of known blocks are junk", async () => {
     const blocks = devChain(40);
-    const n = await startNode();
+    // No race window: every copy counts (by default a copy within 5 s of ours crossed it in flight).
+    const n = await startNode({ limits: { pushRaceMs: 0 } });
     const pusher = await honestMiner(n, "127.0.51.1", ["blocks"]);
     for (const b of blocks) pusher.send({ type: "Block", block: b });
     await until(() => n.node.chain.height === 40, "all pushed blocks accepted");
@@ -65,21 +66,37 @@ describe("relay that never punishes honest peers", () => {
     await until(() => pusher.closed, "pusher of copies banned");
   }, 60_000);
 
-  it("negotiates header announcements: a peer that asks gets Headers, an original peer gets Inv", async () => {
+  it("negotiates relay: a pushing peer gets the Block, a header peer Headers, an original peer Inv", async () => {
     const blocks = devChain(3);
     const n = await startNode();
-    const modern = await honestMiner(n, "127.0.52.1", ALL_FEATURES);
+    const pusher = await honestMiner(n, "127.0.54.1", ALL_FEATURES);
+    const modern = await honestMiner(n, "127.0.52.1", [
+      "blocks",
+      "transactions",
+      "headers",
+      FEATURES.announceHeaders,
+      FEATURES.addrGossip,
+    ]);
     const original = await RawPeer.open(n.port, { localAddress: "127.0.53.1" });
     original.send(handshake(n, { supportedFeatures: ["blocks", "transactions", "headers"] }));
-    await until(() => n.p2p.peerCount === 2, "both handshaken");
+    await until(() => n.p2p.peerCount === 3, "all handshaken");
     const details = n.p2p.peerDetails();
-    expect(details.find((p) => p.remote.startsWith("127.0.52.1"))!.features.sort()).toEqual(
+    expect(details.find((p) => p.remote.startsWith("127.0.54.1"))!.features.sort()).toEqual(
       Object.values(FEATURES).sort(),
+    );
+    expect(details.find((p) => p.remote.startsWith("127.0.52.1"))!.features.sort()).toEqual(
+      [FEATURES.announceHeaders, FEATURES.addrGossip].sort(),
     );
     expect(details.find((p) => p.remote.startsWith("127.0.53.1"))!.features).toEqual([]);
     n.node.submitBlock(blocks[0]!, "local");
     await until(() => modern.messages.some((m) => m.type === "Headers"), "header announcement");
     await until(() => original.messages.some((m) => m.type === "Inv"), "inv announcement");
+    await until(
+      () => pusher.messages.some((m) => m.type === "Block" && m.block.hash === blocks[0]!.hash),
+      "block pushed",
+    );
+    // A copy pushed back at once crossed ours in flight: not junk.
+    pusher.send({ type: "Block", block: blocks[0]! });
     const headers = modern.messages.find((m) => m.type === "Headers");
     expect(headers?.type === "Headers" && headers.headers[0]!.index).toBe(1);
     // Extensions never reach a peer that did not negotiate them.

@@ -6,6 +6,11 @@
 export const FEATURES = {
   /** New blocks are announced with a Headers message of their header(s) instead of an Inv. */
   announceHeaders: "announce-headers/1",
+  /**
+   * New blocks are pushed whole (a Block message, unasked) to peers that list it: a block crosses a
+   * hop in one trip instead of three (announce, ask, deliver). See the node README.
+   */
+  pushBlocks: "push-blocks/1",
   /** GetAddr/Addr: peers exchange bounded samples of addresses they know (address gossip). */
   addrGossip: "addr-gossip/1",
 } as const;

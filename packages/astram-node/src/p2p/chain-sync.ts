@@ -3,6 +3,7 @@ import {
   type BlockHeader,
   blockHeaderHash,
   bytesToHex,
+  FEATURES,
   hexToBytes,
   InventoryType,
   MAX_REORG_DEPTH,
@@ -49,6 +50,8 @@ export class ChainSync {
   /** Runs of blocks in order: each is accepted after the one before it. */
   private pipeline: Promise<void> = Promise.resolve();
   private readonly verifier: SignatureVerifier;
+  /** When recent blocks were first seen (bounded, oldest forgotten first). */
+  private readonly firstSeen = new Map<string, number>();
   private stopped = false;
   /** The height the current round of catching up started from; null when not syncing. */
   private roundStart: number | null = null;
@@ -215,6 +218,13 @@ export class ChainSync {
     return unknown > 0 && !peer.isClosed;
   }
 
+  /** Records when a block was first seen here (received or made), for telling races from junk. */
+  noteSeen(hash: string): void {
+    if (this.firstSeen.has(hash)) return;
+    this.firstSeen.set(hash, Date.now());
+    if (this.firstSeen.size > 2000) this.firstSeen.delete(this.firstSeen.keys().next().value as string);
+  }
+
   /** Requests announced blocks from the announcing peer. */
   requestBlocks(peer: Peer, hashes: readonly Uint8Array[]): void {
     for (const raw of hashes) this.downloader.markRequested(bytesToHex(raw), peer);
@@ -229,10 +239,13 @@ export class ChainSync {
     const { node } = this.ctx;
     const solicited = this.downloader.received(block.hash, peer);
     if (!solicited) {
-      // Unasked-for blocks are welcome when new (the original protocol may push them); a copy of
-      // one we have is junk, and a peer over its junk bound is not listened to.
+      // Unasked-for blocks are welcome when new (pushed by a peer, or by the original protocol); a
+      // copy of one we have is junk unless it crossed ours in flight (it arrived within
+      // limits.pushRaceMs of our first copy), and a peer over its junk bound is not listened to.
       if (node.chain.hasBlock(block.hash)) {
-        noteJunk(this.ctx, peer, "unsolicited block we already have");
+        const first = this.firstSeen.get(block.hash);
+        if (first === undefined || Date.now() - first > this.ctx.limits.pushRaceMs)
+          noteJunk(this.ctx, peer, "unsolicited block we already have");
         return;
       }
       if (isIgnored(this.ctx, peer)) return;
@@ -244,6 +257,7 @@ export class ChainSync {
     }
     peer.heardFrom.add(block.hash);
     peer.knownInventory.add(block.hash);
+    this.noteSeen(block.hash);
     if (this.stopped) return;
     this.arrivals.push({ peer, block, solicited });
     this.flushTimer ??= setImmediate(() => this.flush());
@@ -298,7 +312,9 @@ export class ChainSync {
         continue;
       }
       if (outcome.status === "orphan") {
-        if (!solicited) noteJunk(this.ctx, peer, "unsolicited block that connects to nothing we know");
+        // A pushing peer may be a block ahead of what reached us; anyone else sends junk.
+        if (!solicited && !peer.features.has(FEATURES.pushBlocks))
+          noteJunk(this.ctx, peer, "unsolicited block that connects to nothing we know");
         // Its header stays pending until it connects (an evicted orphan is fetched again); ask for
         // the headers that connect it unless they are already being downloaded.
         if (!this.headers.has(block.hash)) this.requestHeaders(peer);

@@ -27,6 +27,8 @@ export const P2P_LIMITS = {
   /** Stalls after which a peer is replaced. */
   maxStalls: 3,
   headerSyncIntervalMs: 15_000,
+  /** A copy of a block we have that arrives this soon after our first crossed ours in flight: not junk. */
+  pushRaceMs: 5000,
 } as const;
 
 export type P2pLimits = { -readonly [K in keyof typeof P2P_LIMITS]: number };

@@ -16,15 +16,19 @@ import type { Peer } from "./peer.js";
 
 /** Announcements carry at most this many new blocks; a longer run is announced by its tip only. */
 const MAX_BLOCKS_PER_ANNOUNCEMENT = 8;
+/** Blocks up to this size (together) are pushed to every pushing peer... */
+const PUSH_ALL_BYTES = 256 * 1024;
+/** ...larger ones to this many (Bitcoin's compact-block high-bandwidth peers are 3). */
+const PUSH_PEERS = 3;
 /** Blocks a peer may have announced to us and not yet delivered (more are junk). */
 export const MAX_ANNOUNCED_IN_FLIGHT = 16;
 
 /**
- * Relay: every block that becomes part of the best chain is announced to each peer that does not
- * have it, by its header to peers that negotiated header announcements (they fetch it at once, one
- * round trip) and by Inv to the others (the original protocol); transactions by Inv. Blocks are
- * announced whether or not the node is catching up. Announcements received are followed under the
- * junk rule of junk-policy.ts.
+ * Relay: every block that becomes part of the best chain goes at once to each peer that does not
+ * have it: whole to peers that negotiated block push (one trip per hop), by its header to peers that
+ * negotiated header announcements (they fetch it at once), by Inv to the others (the original
+ * protocol); transactions by Inv. Blocks are relayed whether or not the node is catching up.
+ * Announcements received are followed under the junk rule of junk-policy.ts.
  */
 export class Relay {
   /** Blocks connected since the last announcement (announced together, once per event-loop turn). */
@@ -38,6 +42,7 @@ export class Relay {
 
   /** The node accepted a block (from anywhere). */
   readonly onNodeBlock = (block: Block, result: AcceptResult): void => {
+    this.sync.noteSeen(block.hash);
     if (result.status !== "connected" && result.status !== "reorganized") return;
     this.connected.push(block);
     if (this.connected.length > MAX_BLOCKS_PER_ANNOUNCEMENT) this.connected.shift();
@@ -68,11 +73,24 @@ export class Relay {
     // A run broken by a reorg is announced by its last block; the peer asks for what connects it.
     if (blocks.some((b, i) => i > 0 && b.header.previousHash !== blocks[i - 1]!.hash))
       blocks = blocks.slice(-1);
+    // Whole blocks go to pushing peers: to all of them when small, else to the PUSH_PEERS lowest-ping.
+    const pushers = this.ctx.ready().filter((p) => p.features.has(FEATURES.pushBlocks));
+    const payloads = new Map(
+      pushers.length === 0 ? [] : blocks.map((b) => [b.hash, encodeP2pMessage({ type: "Block", block: b })]),
+    );
+    const bytes = [...payloads.values()].reduce((n, p) => n + p.length, 0);
+    const pushTo = new Set(
+      bytes <= PUSH_ALL_BYTES
+        ? pushers
+        : pushers.sort((a, b) => (a.pingMs ?? 1e9) - (b.pingMs ?? 1e9)).slice(0, PUSH_PEERS),
+    );
     for (const peer of this.ctx.ready()) {
       const fresh = blocks.filter((b) => !peer.knownInventory.has(b.hash));
       if (fresh.length === 0) continue;
       for (const b of fresh) peer.knownInventory.add(b.hash);
-      if (peer.features.has(FEATURES.announceHeaders)) {
+      if (pushTo.has(peer)) {
+        for (const b of fresh) peer.sendPayload(payloads.get(b.hash)!);
+      } else if (peer.features.has(FEATURES.announceHeaders)) {
         peer.send({ type: "Headers", headers: fresh.map((b) => b.header) });
       } else {
         peer.send({
