@@ -1,6 +1,6 @@
 import { signTransaction, type Utxo } from "astram-core";
 import { MemoryChain } from "astram-core/testing";
-import { parseGwei } from "viem";
+import { type Hex, parseGwei } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { addrA, addrC, FEE, keyA, mineBlocks, params } from "./helpers.js";
 import { mineNext, startTestNode, type TestNode } from "./service-helpers.js";
@@ -24,7 +24,22 @@ export async function walletNode(blocks = 3): Promise<{ t: TestNode; mine: () =>
  * outputs by one native transaction (mined into a block before this returns).
  */
 export function fundedAccount(t: TestNode, count: number, amount: bigint): PrivateKeyAccount {
-  const account = privateKeyToAccount(generatePrivateKey());
+  return fundAccount(t, privateKeyToAccount(generatePrivateKey()), count, amount);
+}
+
+/** The private key of a fresh account funded as `fundedAccount` does (for ethers and web3.js wallets). */
+export function fundedKey(t: TestNode, count: number, amount: bigint): Hex {
+  const key = generatePrivateKey();
+  fundAccount(t, privateKeyToAccount(key), count, amount);
+  return key;
+}
+
+function fundAccount(
+  t: TestNode,
+  account: PrivateKeyAccount,
+  count: number,
+  amount: bigint,
+): PrivateKeyAccount {
   const to = account.address.toLowerCase();
   const coins: Utxo[] = t.node.store
     .addressUtxos(addrA, { limit: 100 })
@@ -50,3 +65,6 @@ export function fundedAccount(t: TestNode, count: number, amount: bigint): Priva
   mineNext(t.node, addrC);
   return account;
 }
+
+/** MetaMask's speed-up and cancel rate: 10% more per gas, rounded up (the node's minimum bump). */
+export const bumped = (price: bigint): bigint => (price * 11n + 9n) / 10n;

@@ -82,6 +82,10 @@ describe("replacement by fee and queued nonces", () => {
     const n2 = (await send(await sign(account, 2, parseGwei("20")))).result;
     const n1 = (await send(await sign(account, 1, parseGwei("20")))).result;
     expect(t.node.mempool.getByEthHash(n2)).toBeUndefined();
+    // Queued, yet visible as pending (as geth shows its queue); the pending count stays at the gap.
+    const shown = (await call("eth_getTransactionByHash", [n2])).result;
+    expect(shown).toMatchObject({ hash: n2, nonce: "0x2", blockNumber: null, blockHash: null });
+    expect(shown.from).toBe(account.address.toLowerCase());
     expect(await pendingCount(account)).toBe(0);
     expect((await send(await sign(account, 1, parseGwei("20")))).error.message).toMatch(/^already known/);
     expect((await send(await sign(account, 1, parseGwei("20.5")))).error.message).toMatch(
@@ -92,6 +96,9 @@ describe("replacement by fee and queued nonces", () => {
     for (const h of [n0, n1, n2]) expect(t.node.mempool.getByEthHash(h)).toBeDefined();
     expect(await pendingCount(account)).toBe(3);
     mine();
+    expect((await call("eth_getTransactionByHash", [n2])).result.blockNumber).toBe(
+      (await call("eth_blockNumber")).result,
+    );
     expect(Number((await call("eth_getTransactionCount", [account.address, "latest"])).result)).toBe(3);
   });
 });

@@ -1,4 +1,10 @@
-import { addressFromPublicKeyHex, type Block, isCoinbase, type Transaction } from "astram-core";
+import {
+  addressFromPublicKeyHex,
+  type Block,
+  type EthAuthorization,
+  isCoinbase,
+  type Transaction,
+} from "astram-core";
 import { ethRawHashOf } from "../chain/chain-store.js";
 import type { IndexEntry } from "../chain/chainstate.js";
 import { decodeEthTxFields, type EthTxFields } from "./eth-tx-fields.js";
@@ -68,40 +74,74 @@ function paymentOf(
   return { to: list[0]?.to ?? ZERO_ADDRESS, value: list.reduce((s, o) => s + o.amount, 0n) };
 }
 
-/** An Ethereum transaction object (eth_getTransactionByHash, full blocks). */
-export function formatTransaction(tx: Transaction, loc: TxLocation | undefined, fee: bigint | undefined) {
-  const eth = ethFieldsOf(tx);
-  const from = senderOf(tx);
-  const { to, value } = paymentOf(tx, from, eth);
-  const sig = tx.inputs[0]?.signature;
-  const nativeSig = sig && !eth && sig.length === 128 ? sig : undefined;
-  const base = {
+/** Where a transaction object says it sits (all null while pending). */
+function locationFields(loc: TxLocation | undefined) {
+  return {
     blockHash: loc ? toData(loc.blockHash, 32) : null,
     blockNumber: loc ? toQuantity(loc.blockNumber) : null,
     transactionIndex: loc ? toQuantity(loc.index) : null,
-    hash: ethHashOf(tx),
-    from,
-    to,
-    value: toQuantity(value),
-    gas: toQuantity(gasUsedOf(tx, eth)),
-    gasPrice: toQuantity(priceOf(tx, eth, fee)),
-    input: eth?.input ?? "0x",
-    nonce: toQuantity(eth?.nonce ?? 0n),
-    type: toQuantity(eth?.type ?? 0),
-    v: toQuantity(eth?.v ?? 0n),
-    r: eth ? toQuantity(eth.r) : nativeSig ? toQuantity(BigInt("0x" + nativeSig.slice(0, 64))) : "0x0",
-    s: eth ? toQuantity(eth.s) : nativeSig ? toQuantity(BigInt("0x" + nativeSig.slice(64))) : "0x0",
   };
-  if (!eth) return base;
-  const withChain = { ...base, chainId: toQuantity(eth.chainId) };
-  if (eth.type !== 2) return withChain;
+}
+
+/** The transaction object of an Ethereum-signed transfer, from its raw transaction's fields. */
+function ethTransferObject(eth: EthTxFields, hash: string, from: string, loc: TxLocation | undefined) {
+  const base = {
+    ...locationFields(loc),
+    hash,
+    from,
+    to: eth.to,
+    value: toQuantity(eth.value),
+    gas: toQuantity(eth.gasLimit),
+    gasPrice: toQuantity(eth.gasPrice),
+    input: eth.input,
+    nonce: toQuantity(eth.nonce),
+    type: toQuantity(eth.type),
+    v: toQuantity(eth.v),
+    r: toQuantity(eth.r),
+    s: toQuantity(eth.s),
+    chainId: toQuantity(eth.chainId),
+  };
+  if (eth.type !== 2) return base;
   return {
-    ...withChain,
+    ...base,
     maxFeePerGas: toQuantity(eth.maxFeePerGas ?? 0n),
     maxPriorityFeePerGas: toQuantity(eth.maxPriorityFeePerGas ?? 0n),
     accessList: [],
     yParity: toQuantity(eth.yParity ?? 0),
   };
+}
+
+/** An Ethereum transaction object (eth_getTransactionByHash, full blocks). */
+export function formatTransaction(tx: Transaction, loc: TxLocation | undefined, fee: bigint | undefined) {
+  const eth = ethFieldsOf(tx);
+  const from = senderOf(tx);
+  if (eth) return ethTransferObject(eth, ethHashOf(tx), from, loc);
+  const { to, value } = paymentOf(tx, from, undefined);
+  const sig = tx.inputs[0]?.signature;
+  const nativeSig = sig && sig.length === 128 ? sig : undefined;
+  return {
+    ...locationFields(loc),
+    hash: ethHashOf(tx),
+    from,
+    to,
+    value: toQuantity(value),
+    gas: toQuantity(gasUsedOf(tx, undefined)),
+    gasPrice: toQuantity(priceOf(tx, undefined, fee)),
+    input: "0x",
+    nonce: "0x0",
+    type: "0x0",
+    v: "0x0",
+    r: nativeSig ? toQuantity(BigInt("0x" + nativeSig.slice(0, 64))) : "0x0",
+    s: nativeSig ? toQuantity(BigInt("0x" + nativeSig.slice(64))) : "0x0",
+  };
+}
+
+/**
+ * A transfer waiting in the nonce queue for its gap to fill: pending, as geth shows its queued
+ * transactions (blockHash, blockNumber and transactionIndex null).
+ */
+export function formatQueuedTransfer(auth: EthAuthorization) {
+  return ethTransferObject(decodeEthTxFields(auth.raw), auth.hash, auth.sender, undefined);
 }
 
 /** An Ethereum receipt for a mined transaction (status 1: a block only holds valid transactions). */

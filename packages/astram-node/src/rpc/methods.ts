@@ -8,7 +8,13 @@ import type { IndexEntry } from "../chain/chainstate.js";
 import type { AstramNode } from "../node.js";
 import { invalidParams, RpcError, serverError } from "./errors.js";
 import { estimateTransferGas } from "./estimate-gas.js";
-import { ethFieldsOf, formatBlock, formatReceipt, formatTransaction } from "./eth-format.js";
+import {
+  ethFieldsOf,
+  formatBlock,
+  formatQueuedTransfer,
+  formatReceipt,
+  formatTransaction,
+} from "./eth-format.js";
 import { ethState } from "./eth-state.js";
 import { feeHistory } from "./fee-history.js";
 import { GAS_PRICE, PRIORITY_FEE_PER_GAS } from "./gas.js";
@@ -104,7 +110,10 @@ function blockObject(node: AstramNode, entry: IndexEntry | undefined, full: bool
   return formatBlock(entry, block, txs);
 }
 
-/** The sender's next nonce counting pending transactions (queued future nonces come in step 2). */
+/**
+ * The sender's next nonce counting its mempool transactions. Queued future nonces are not counted:
+ * the next nonce is the gap's (geth answers the same), and once the gap fills they are pending.
+ */
 function pendingNonce(node: AstramNode, address: string): number {
   return node.store.ethNonce(address) + node.mempool.pendingEthCount(address);
 }
@@ -223,7 +232,12 @@ export const METHODS: Readonly<Record<string, Method>> = {
 
   eth_getTransactionByHash: (params, { node }) => {
     const [h] = p.paramList(params, 1, 1);
-    return txObject(node, findAny(node, p.hash32(h, "hash")));
+    const hash = p.hash32(h, "hash");
+    const found = findAny(node, hash);
+    if (found) return txObject(node, found);
+    // A future nonce waiting for its gap is pending too (geth answers for its queued transactions).
+    const queued = ethState(node).queue.getByHash("0x" + hash);
+    return queued ? formatQueuedTransfer(queued.auth) : null;
   },
 
   eth_getTransactionReceipt: (params, { node }) => {
