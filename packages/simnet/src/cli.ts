@@ -28,7 +28,10 @@ const program = new Command("astram-simnet")
       "adds latency, jitter, loss stalls, bandwidth caps and partitions on loopback addresses), then\n" +
       "report propagation, stale blocks, heal time, bans, eclipse resistance and resources.",
   )
-  .argument("<scenario...>", `one or more of: ${SCENARIOS.map((s) => s.name).join(", ")}`)
+  .argument(
+    "<scenario...>",
+    `one or more of: ${SCENARIOS.map((s) => s.name).join(", ")}; NAME@N runs it with N nodes (e.g. baseline@10 baseline@25 baseline@50 for the model's check)`,
+  )
   .option("--nodes <n>", "honest nodes (default: the scenario's)", number("--nodes", 1, MAX_NODES, true))
   .option(
     "--miners <n>",
@@ -108,10 +111,16 @@ async function main(): Promise<void> {
   program.parse();
   const o = program.opts<CliOptions>();
   const scenarios = program.processedArgs[0] as string[];
-  let chosen: ReturnType<typeof findScenario>[];
+  let chosen: { scenario: ReturnType<typeof findScenario>; nodes: number | undefined }[];
   let link: LinkParams;
   try {
-    chosen = scenarios.map(findScenario);
+    chosen = scenarios.map((arg) => {
+      const [name, size] = arg.split("@");
+      const nodes = size === undefined ? o.nodes : Number(size);
+      if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 1 && nodes <= MAX_NODES))
+        throw new Error(`${arg}: the node count must be an integer from 1 to ${MAX_NODES}`);
+      return { scenario: findScenario(name!), nodes };
+    });
     link = validateLinkParams({
       ...DEFAULT_LINK,
       latencyMs: o.latency,
@@ -145,11 +154,11 @@ async function main(): Promise<void> {
   const overheads: { scenario: string; overhead: RunnerOverhead }[] = [];
   const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
   try {
-    for (const [i, scenario] of chosen.entries()) {
+    for (const [i, { scenario, nodes }] of chosen.entries()) {
       if (abort.signal.aborted) break;
       const settings: ScenarioSettings = {
-        nodes: o.nodes ?? scenario.defaults.nodes,
-        miners: Math.min(o.miners ?? scenario.defaults.miners, o.nodes ?? scenario.defaults.nodes),
+        nodes: nodes ?? scenario.defaults.nodes,
+        miners: Math.min(o.miners ?? scenario.defaults.miners, nodes ?? scenario.defaults.nodes),
         pace: o.unpaced ? false : scenario.defaults.pace,
         durationSec: o.duration ?? scenario.defaults.durationSec,
         link,
@@ -178,7 +187,8 @@ async function main(): Promise<void> {
   }
   const summary = await writeReport(records, out);
   mkdirSync(join(out, "records"), { recursive: true });
-  for (const r of records) writeFileSync(join(out, "records", `${r.scenario}.json`), JSON.stringify(r));
+  for (const [i, r] of records.entries())
+    writeFileSync(join(out, "records", `${i}-${r.scenario}-${r.config.nodes}n.json`), JSON.stringify(r));
   writeFileSync(join(out, "runner.json"), `${JSON.stringify(overheads, null, 2)}\n`);
   for (const run of summary.runs) {
     const p = run.propagation.all;
