@@ -1,5 +1,6 @@
 import { signTransaction, type Utxo } from "astram-core";
 import { MemoryChain } from "astram-core/testing";
+import type { AstramNode } from "astram-node";
 import { type Hex, parseGwei } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { addrA, addrC, FEE, keyA, mineBlocks, params } from "./helpers.js";
@@ -23,19 +24,19 @@ export async function walletNode(blocks = 3): Promise<{ t: TestNode; mine: () =>
  * A fresh account holding `count` confirmed outputs of `amount` each, paid from addrA's coinbase
  * outputs by one native transaction (mined into a block before this returns).
  */
-export function fundedAccount(t: TestNode, count: number, amount: bigint): PrivateKeyAccount {
+export function fundedAccount(t: { node: AstramNode }, count: number, amount: bigint): PrivateKeyAccount {
   return fundAccount(t, privateKeyToAccount(generatePrivateKey()), count, amount);
 }
 
 /** The private key of a fresh account funded as `fundedAccount` does (for ethers and web3.js wallets). */
-export function fundedKey(t: TestNode, count: number, amount: bigint): Hex {
+export function fundedKey(t: { node: AstramNode }, count: number, amount: bigint): Hex {
   const key = generatePrivateKey();
   fundAccount(t, privateKeyToAccount(key), count, amount);
   return key;
 }
 
 function fundAccount(
-  t: TestNode,
+  t: { node: AstramNode },
   account: PrivateKeyAccount,
   count: number,
   amount: bigint,
