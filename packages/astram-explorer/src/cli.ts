@@ -4,7 +4,7 @@ import { ENV_PREFIX, resolveSettings, type SettingKey } from "./config/settings.
 import { redactUrl } from "./db/open.js";
 import { ConfigError } from "./errors.js";
 import { Explorer } from "./explorer.js";
-import { createLogger } from "./log.js";
+import { createLogger, type LogFormat, parseLogFormat } from "./log.js";
 
 const program = new Command()
   .name("astram-explorer")
@@ -23,6 +23,11 @@ const program = new Command()
   .option("--port <port>", "port of the web UI and API, 0 = any free port (default 8080)")
   .option("--poll-ms <ms>", "pause between polls of the node once caught up (default 2000)")
   .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent (default info)")
+  .option(
+    "--log-format <format>",
+    "auto (readable lines on a terminal, JSON when piped), pretty or json (env ASTRAM_LOG_FORMAT)",
+  )
+  .option("--debug", "print the stack trace of an unexpected error (env ASTRAM_DEBUG=1)")
   .option("--config <file>", "config file of KEY=VALUE lines (NODE_URL, DB, HOST, PORT, POLL_MS, LOG_LEVEL)")
   .option("--print-config", "print the resolved settings and their sources as JSON, then exit")
   .showHelpAfterError();
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
     port?: string;
     pollMs?: string;
     logLevel?: string;
+    logFormat?: string;
     config?: string;
     printConfig?: boolean;
   }>();
@@ -57,7 +63,13 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const log = createLogger(settings.logLevel);
+  let logFormat: LogFormat;
+  try {
+    logFormat = parseLogFormat(o.logFormat);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const log = createLogger(settings.logLevel, "astram-explorer", logFormat);
   let exitCode = 0;
   const explorer = new Explorer({
     nodeUrl: settings.nodeUrl,
@@ -86,15 +98,30 @@ async function main(): Promise<void> {
   }
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  await explorer.start();
+  try {
+    await explorer.start();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (err.code === "EADDRINUSE" || err.code === "EADDRNOTAVAIL")
+      fail(
+        `${err.address ?? settings.host}:${err.port ?? settings.port} ${err.code === "EADDRINUSE" ? "is already in use" : "is not an address of this machine"}; choose another with --port or --host (${ENV_PREFIX}PORT; npm start: --explorer-port)`,
+      );
+    throw e;
+  }
+}
+
+/** One line on stderr and an exit status (1 = failed, 2 = bad configuration). */
+function fail(message: string, code = 1): never {
+  process.stderr.write(`astram-explorer: ${message}\n`);
+  process.exit(code);
 }
 
 main().catch((e: unknown) => {
   const err = e as Error & { code?: string };
-  if (err instanceof ConfigError) {
-    process.stderr.write(`astram-explorer: ${err.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`astram-explorer: ${err.code ? `[${err.code}] ` : ""}${err.message}\n`);
-  process.exit(1);
+  if (err instanceof ConfigError) fail(err.message, 2);
+  if (process.argv.includes("--debug") || process.env.ASTRAM_DEBUG === "1")
+    process.stderr.write(`astram-explorer: ${err.stack ?? err.message}\n`);
+  fail(
+    `${err.code ? `[${err.code}] ` : ""}${err.message}${process.argv.includes("--debug") ? "" : " (--debug shows the stack trace)"}`,
+  );
 });

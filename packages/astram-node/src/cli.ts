@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { addAdminCommands } from "./admin/admin-commands.js";
 import { loadConfig } from "./config/load-config.js";
 import { CONFIG_KEYS, ConfigError } from "./config/settings.js";
-import { failCli } from "./util/cli-fail.js";
+import { failCli, failUnexpected } from "./util/cli-fail.js";
 
 /** Comma-separated words on lines of at most `width` characters. */
 function wrapList(words: readonly string[], width: number, indent: string): string {
@@ -63,6 +63,11 @@ const program = new Command()
   .option("--dns-register", "register this node with the discovery server")
   .option("--allow-private-peers", "accept peers on loopback and private addresses")
   .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent (default info)")
+  .option(
+    "--log-format <format>",
+    "auto (human-readable lines on a terminal, JSON when piped), pretty or json (env ASTRAM_LOG_FORMAT)",
+  )
+  .option("--debug", "print the stack trace of an unexpected error (env ASTRAM_DEBUG=1)")
   .option("--reindex", "rebuild the UTXO set and indexes from the stored blocks, then run")
   .option("--print-config", "print the resolved settings (and where each came from) as JSON and exit")
   .addHelpText(
@@ -81,7 +86,7 @@ const program = new Command()
   )
   // Options after a command name belong to the command (`astram-node peers --datadir D`).
   .enablePositionalOptions()
-  .action(() => runNode().catch(unexpected));
+  .action(() => runNode().catch(failUnexpected));
 addAdminCommands(program);
 
 const str = (v: string | boolean | undefined) => (v === undefined ? undefined : String(v));
@@ -130,15 +135,28 @@ async function runNode(): Promise<void> {
     return;
   }
   // The node's modules load only to run it: the admin commands start quickly without them.
-  const [{ StoreError }, { createLogger }, { AstramNode }, { attachServices }, { DataDirInUseError }] =
-    await Promise.all([
-      import("./chain/chain-store.js"),
-      import("./log.js"),
-      import("./node.js"),
-      import("./services.js"),
-      import("./util/datadir-lock.js"),
-    ]);
-  const log = createLogger(settings.logLevel);
+  const [
+    { StoreError },
+    { createLogger, parseLogFormat },
+    { AstramNode },
+    { attachServices },
+    { DataDirInUseError },
+    { describeStartFailure },
+  ] = await Promise.all([
+    import("./chain/chain-store.js"),
+    import("./log.js"),
+    import("./node.js"),
+    import("./services.js"),
+    import("./util/datadir-lock.js"),
+    import("./util/start-failure.js"),
+  ]);
+  let logFormat: ReturnType<typeof parseLogFormat>;
+  try {
+    logFormat = parseLogFormat(str(o.logFormat));
+  } catch (e) {
+    failCli(`configuration error: ${(e as Error).message}`, 2);
+  }
+  const log = createLogger(settings.logLevel, "astram-node", logFormat);
   for (const w of warnings) log.warn(w);
   const node = new AstramNode({ settings, log });
   attachServices(node);
@@ -165,16 +183,10 @@ async function runNode(): Promise<void> {
   } catch (e) {
     if (e instanceof DataDirInUseError || e instanceof StoreError || e instanceof ConfigError)
       failCli(e.message);
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === "EADDRINUSE")
-      failCli(`a port is already in use (${err.message}); choose another with --*-port`);
+    const reason = describeStartFailure(e, settings);
+    if (reason !== undefined) failCli(reason);
     throw e;
   }
 }
 
-function unexpected(e: unknown): never {
-  process.stderr.write(`astram-node: unexpected error: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-}
-
-program.parseAsync().catch(unexpected);
+program.parseAsync().catch(failUnexpected);

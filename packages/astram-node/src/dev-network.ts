@@ -5,28 +5,60 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { addressFromPrivateKey, bytesToHex, hexToBytes, randomPrivateKey } from "astram-core";
 import { loadConfig } from "./config/load-config.js";
-import { createLogger } from "./log.js";
+import { ConfigError } from "./config/settings.js";
+import { createLogger, parseLogFormat } from "./log.js";
 import { AstramNode } from "./node.js";
 import { attachServices } from "./services.js";
+import { failCli, failUnexpected } from "./util/cli-fail.js";
+import { describeStartFailure } from "./util/start-failure.js";
 
-const args = process.argv.slice(2);
-const argValue = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-if (args.includes("--help") || args.includes("-h")) {
-  process.stdout.write(
-    "npm start [-- --datadir DIR] [--threads N] [--no-pace]\n" +
-      "Starts a local Astram devnet node that mines to a generated address (key saved in DIR/miner-key.json),\n" +
-      "with the HTTP API and dashboard on http://127.0.0.1:19533 and the Ethereum JSON-RPC on :8545.\n" +
-      "Mining is paced to one block per 10 s on average; --no-pace mines at full speed.\n",
-  );
+export const DEV_NETWORK_HELP =
+  "npm start [-- OPTIONS]\n" +
+  "Starts a local Astram devnet node that mines to a generated address (key saved in DIR/miner-key.json)\n" +
+  "and the block explorer following it.\n\n" +
+  "Options (each also read from its environment variable; flags win):\n" +
+  "  --datadir DIR          chain and keys (default: a new temporary directory)\n" +
+  "  --http-port PORT       HTTP API and dashboard (ASTRAM_HTTP_PORT, default 19533)\n" +
+  "  --rpc-port PORT        Ethereum JSON-RPC, chain id 1337 (ASTRAM_ETH_RPC_PORT, default 8545)\n" +
+  "  --p2p-port PORT        P2P (ASTRAM_P2P_PORT, default 18335; 0 = any free port)\n" +
+  "  --admin-port PORT      admin interface (ASTRAM_ADMIN_PORT, default 19536; 0 = any free port)\n" +
+  "  --explorer-port PORT   explorer web UI and API (default 8080)\n" +
+  "  --threads N            mining threads (ASTRAM_MINER_THREADS, default one per core)\n" +
+  "  --no-pace              mine at full speed instead of one block per 10 s on average\n" +
+  "  --log-level LEVEL      fatal, error, warn, info, debug, trace or silent (default info)\n" +
+  "  --log-format FORMAT    auto (readable on a terminal, JSON when piped), pretty or json\n" +
+  "  --debug                stack traces for unexpected errors\n";
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      help: { type: "boolean", short: "h" },
+      datadir: { type: "string" },
+      "http-port": { type: "string" },
+      "rpc-port": { type: "string" },
+      "p2p-port": { type: "string" },
+      "admin-port": { type: "string" },
+      threads: { type: "string" },
+      "no-pace": { type: "boolean" },
+      "log-level": { type: "string" },
+      "log-format": { type: "string" },
+      debug: { type: "boolean" },
+    },
+  }));
+} catch (e) {
+  failCli(`${(e as Error).message} (npm start -- --help lists the options)`, 2);
+}
+if (values.help) {
+  process.stdout.write(DEV_NETWORK_HELP);
   process.exit(0);
 }
+const flag = (name: string) => values[name] as string | undefined;
 
-const dataDir = argValue("--datadir") ?? mkdtempSync(join(tmpdir(), "astram-devnet-"));
+const dataDir = flag("datadir") ?? mkdtempSync(join(tmpdir(), "astram-devnet-"));
 const keyFile = join(dataDir, "miner-key.json");
 let privateKey: Uint8Array;
 if (existsSync(keyFile)) {
@@ -36,22 +68,40 @@ if (existsSync(keyFile)) {
 }
 const address = addressFromPrivateKey(privateKey);
 
-const { settings } = loadConfig({
-  flags: {
-    NETWORK: "dev",
-    DATA_DIR: dataDir,
-    MINE: "true",
-    MINER_ADDRESS: address,
-    MINER_THREADS: argValue("--threads"),
-    // A paced devnet mines one block per 10 s on average at any difficulty and leaves the CPU free.
-    MINER_PACE: args.includes("--no-pace") ? "false" : "true",
-    LOG_LEVEL: argValue("--log-level") ?? "info",
-  },
-});
-const log = createLogger(settings.logLevel);
+let settings: ReturnType<typeof loadConfig>["settings"];
+let logFormat: ReturnType<typeof parseLogFormat>;
+try {
+  ({ settings } = loadConfig({
+    flags: {
+      NETWORK: "dev",
+      DATA_DIR: dataDir,
+      MINE: "true",
+      MINER_ADDRESS: address,
+      MINER_THREADS: flag("threads"),
+      HTTP_PORT: flag("http-port"),
+      ETH_RPC_PORT: flag("rpc-port"),
+      P2P_PORT: flag("p2p-port"),
+      ADMIN_PORT: flag("admin-port"),
+      // A paced devnet mines one block per 10 s on average at any difficulty and leaves the CPU free.
+      MINER_PACE: values["no-pace"] ? "false" : "true",
+      LOG_LEVEL: flag("log-level") ?? "info",
+    },
+  }));
+  logFormat = parseLogFormat(flag("log-format"));
+} catch (e) {
+  if (e instanceof ConfigError) failCli(`configuration error: ${e.message}`, 2);
+  failCli(`configuration error: ${(e as Error).message}`, 2);
+}
+const log = createLogger(settings.logLevel, "astram-node", logFormat);
 const node = new AstramNode({ settings, log });
 attachServices(node);
-await node.start();
+try {
+  await node.start();
+} catch (e) {
+  const reason = describeStartFailure(e, settings);
+  if (reason !== undefined) failCli(reason);
+  failUnexpected(e);
+}
 if (!existsSync(keyFile)) {
   writeFileSync(keyFile, JSON.stringify({ address, privateKey: bytesToHex(privateKey) }, null, 2), {
     mode: 0o600,

@@ -26,7 +26,7 @@ async function poll<T>(fn: () => Promise<T | undefined>, what: string, ms = 60_0
 }
 
 describe("npm start", () => {
-  it("runs a mining devnet node with its dashboard and the explorer following it", async () => {
+  it("runs a mining devnet node with its dashboard and the explorer following it, on the ports its flags name", async () => {
     const [http, rpc, explorer] = [await freePort(), await freePort(), await freePort()];
     const proc = spawn(
       process.execPath,
@@ -39,14 +39,18 @@ describe("npm start", () => {
         "--no-pace",
         "--threads",
         "1",
+        "--http-port",
+        String(http),
+        "--rpc-port",
+        String(rpc),
+        "--p2p-port",
+        "0",
+        "--admin-port",
+        "0",
       ],
       {
-        env: {
-          ...process.env,
-          ASTRAM_HTTP_PORT: String(http),
-          ASTRAM_ETH_RPC_PORT: String(rpc),
-          ASTRAM_P2P_PORT: "0",
-        },
+        // Flags win over the environment: these would be wrong ports.
+        env: { ...process.env, ASTRAM_HTTP_PORT: "1", ASTRAM_ETH_RPC_PORT: "1", ASTRAM_P2P_PORT: "1" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -73,6 +77,15 @@ describe("npm start", () => {
       expect(indexed.indexed_height).toBeGreaterThanOrEqual(3);
       expect(out).toMatch(/Astram devnet node running/);
       expect(out).toContain(`Explorer         http://127.0.0.1:${explorer}/`);
+      expect(out).toContain(`Ethereum RPC     http://127.0.0.1:${rpc}/`);
+      const chainId = (await (
+        await fetch(`http://127.0.0.1:${rpc}/`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        })
+      ).json()) as { result: string };
+      expect(chainId.result).toBe("0x539");
     } finally {
       proc.kill("SIGINT");
       const code = await new Promise((r) => proc.on("exit", r));

@@ -2,10 +2,11 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { indexedTip } from "../db/meta.js";
 import type { Database } from "../db/schema.js";
-import { ChainMismatchError, NodeResponseError } from "../errors.js";
+import { ChainMismatchError, NodeResponseError, NodeUnreachableError } from "../errors.js";
 import type { FetchedBlock, NodeClient, NodeStatusInfo } from "../node-client.js";
 import { applyBlock } from "./apply-block.js";
 import { buildMempoolView, EMPTY_MEMPOOL, type MempoolView } from "./mempool-view.js";
+import { NodeReachability } from "./node-reachability.js";
 import { rollbackBlock } from "./rollback-block.js";
 
 export interface IndexerOptions {
@@ -18,6 +19,8 @@ export interface IndexerOptions {
   readonly groupTxs?: number;
   /** Interval of progress log lines while catching up (default 5000 ms). */
   readonly progressMs?: number;
+  /** How long a node that has never answered may stay silent before one warning (default 30 s). */
+  readonly startupGraceMs?: number;
   /** Called once when indexing cannot go on (another chain's database); the loop has stopped. */
   readonly onFatal?: (err: Error) => void;
 }
@@ -63,6 +66,9 @@ export class Indexer {
   private nodeHealth: { height: number; tip: string } | undefined;
   private nodeStatus: NodeStatusInfo | null = null;
   private lastError: string | null = null;
+  /** The last failure other than an unreachable node that was logged (logged once until it clears). */
+  private lastWarned: string | null = null;
+  private reachability: NodeReachability | undefined;
   private blocksIndexed = 0;
   private blocksRolledBack = 0;
   private reorgs = 0;
@@ -112,6 +118,7 @@ export class Indexer {
     if (this.loop) return;
     this.tip = await indexedTip(this.db);
     this.abort = new AbortController();
+    this.reachability = new NodeReachability(this.log, this.client.baseUrl, this.opts.startupGraceMs);
     const signal = this.abort.signal;
     this.log.info(
       { service: this.name, node: this.client.baseUrl, indexedHeight: this.tip?.height ?? -1 },
@@ -128,27 +135,32 @@ export class Indexer {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
+    const reachability = this.reachability!;
     while (!signal.aborted) {
       let changed = false;
       try {
         changed = await this.syncOnce(signal);
-        if (this.lastError) this.log.info({ service: this.name }, "indexer recovered");
+        reachability.reached();
+        if (this.lastWarned) this.log.info({ service: this.name }, "indexer recovered");
+        this.lastWarned = null;
         this.lastError = null;
       } catch (e) {
         if (signal.aborted) break;
         const err = e as Error;
+        this.lastError = err.message;
         if (err instanceof ChainMismatchError) {
-          this.lastError = err.message;
           this.log.error({ service: this.name, code: err.code }, err.message);
           this.opts.onFatal?.(err);
           return;
         }
-        if (this.lastError !== err.message)
+        if (err instanceof NodeUnreachableError) reachability.unreachable(err);
+        else if (this.lastWarned !== err.message) {
+          this.lastWarned = err.message;
           this.log.warn(
             { service: this.name, code: (err as { code?: string }).code, err: err.message },
             "indexing failed; retrying",
           );
-        this.lastError = err.message;
+        }
       }
       if (!changed) {
         try {
