@@ -56,6 +56,8 @@ describe("astram-wallet CLI against a node API stub", () => {
     expect(cancelled.code).toBe(1);
     expect(cancelled.stderr).toContain(`Send 1.5 ASRM to ${BOB_CS}`);
     expect(cancelled.stderr).toContain("Send it? [y/N]");
+    // Mainnet (the default network) shares Ethereum's chain id 1: said once, before the prompt.
+    expect(cancelled.stderr.split("Send it?")[0]).toContain("warning: Astram mainnet's chain id is 1");
     expect(cancelled.stderr).toContain("nothing was sent");
     expect(stub.submitted).toHaveLength(0);
 

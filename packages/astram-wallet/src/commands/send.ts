@@ -43,6 +43,15 @@ export interface SendOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Said on every mainnet send: this wallet signs native Astram transactions (no chain id, not an
+ * Ethereum transaction), but mainnet's chain id is Ethereum's and its keys are MetaMask's.
+ */
+export const CHAIN_ID_1_WARNING =
+  "warning: Astram mainnet's chain id is 1, Ethereum mainnet's too. This native transaction cannot be " +
+  "replayed on Ethereum, but these keys are MetaMask's (m/44'/60'): a transfer they sign for chain 1 " +
+  "(MetaMask, ethers, the node's JSON-RPC) is valid on both chains.";
+
 /** Spendable coins: confirmed UTXOs minus those that pending transactions (node mempool or our journal) spend. */
 async function spendableCoins(
   ctx: CommandContext,
@@ -126,6 +135,7 @@ export async function sendCommand(
     account.privateKey.fill(0);
   }
   const summary = describe(payment, to, account.address, feeRate);
+  if (ctx.settings.network === "mainnet") ctx.out.note(CHAIN_ID_1_WARNING);
   const data = {
     txid: payment.tx.txid,
     eth_hash: payment.tx.ethHash,
