@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Block } from "astram-core";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -45,19 +46,39 @@ export function serveWebSocket(
   });
 }
 
+/** Each new head's header as JSON text, made once however many subscribers it goes to. */
+const headers = new WeakMap<Block, string>();
+function headerJson(node: AstramNode, block: Block): string | undefined {
+  let json = headers.get(block);
+  if (json === undefined) {
+    const entry = node.chain.getEntry(block.hash);
+    if (!entry) return undefined;
+    const { transactions: _t, uncles: _u, ...header } = formatBlock(entry, block, []);
+    json = JSON.stringify(header);
+    headers.set(block, json);
+  }
+  return json;
+}
+
 function serveConnection(ws: WebSocket, node: AstramNode, metrics: NodeMetrics, log: Logger): void {
   const state = ethState(node);
   const subscriptions = new Map<string, () => void>();
-  const send = (message: unknown): void => {
+  const sendText = (text: string): void => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_WS_BUFFERED_BYTES) {
       ws.terminate();
       return;
     }
-    ws.send(JSON.stringify(message));
+    ws.send(text);
   };
+  const send = (message: unknown): void => sendText(JSON.stringify(message));
   const notify = (subscription: string, result: unknown) =>
     send({ jsonrpc: "2.0", method: "eth_subscription", params: { subscription, result } });
+  /** A notification whose result is already JSON text (a head shared by every subscriber). */
+  const notifyJson = (subscription: string, resultJson: string) =>
+    sendText(
+      `{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":"${subscription}","result":${resultJson}}}`,
+    );
 
   const subscribe: Method = (params) => {
     const [kind, filter] = p.paramList(params, 1, 2);
@@ -66,11 +87,9 @@ function serveConnection(ws: WebSocket, node: AstramNode, metrics: NodeMetrics, 
     const id = "0x" + randomBytes(16).toString("hex");
     if (kind === "newHeads") {
       if (filter !== undefined) throw invalidParams("newHeads takes no filter");
-      const onHead = (block: Parameters<typeof formatBlock>[1]) => {
-        const entry = node.chain.getEntry(block.hash);
-        if (!entry) return;
-        const { transactions: _t, uncles: _u, ...header } = formatBlock(entry, block, []);
-        notify(id, header);
+      const onHead = (block: Block) => {
+        const header = headerJson(node, block);
+        if (header !== undefined) notifyJson(id, header);
       };
       state.on("head", onHead);
       subscriptions.set(id, () => state.off("head", onHead));
