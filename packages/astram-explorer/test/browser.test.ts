@@ -120,6 +120,8 @@ describe("explorer web UI in headless Chromium against a mining dev node", () =>
     expect(await text(page, "#tx-id")).toBe(transfer.txid);
     expect(await text(page, "#tx-status")).toBe("Confirmed");
     expect(await text(page, "#tx-fee")).toBe("0.001 ASRM");
+    // The fee rate reads in Gwei per byte (10^9 ram), never as a 13-digit count of ram.
+    expect(await text(page, "#tx-fee-rate")).toMatch(/^\(\d{1,3}(,\d{3})*(\.\d{1,3})? Gwei\/byte\)$/);
     expect(await text(page, "#tx-amount")).toBe("1 ASRM");
     const input = page.locator("#tx-inputs tbody tr").first();
     expect(await inner(input)).toContain("8 ASRM");
@@ -186,6 +188,12 @@ describe("explorer web UI in headless Chromium against a mining dev node", () =>
     await loaded(page, "charts");
     for (const id of ["chart-blocktime", "chart-difficulty", "chart-hashrate"])
       expect(Number(await page.locator(`#${id}`).getAttribute("data-points"))).toBeGreaterThan(1);
+    // Difficulty is an integer: its axis has whole-number ticks only.
+    const ticks = (await page.locator("#chart-difficulty").getAttribute("data-ticks"))!
+      .split(",")
+      .map(Number);
+    expect(ticks).toHaveLength(5);
+    for (const t of ticks) expect(Number.isInteger(t)).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}charts.png`, fullPage: true });
 
     await page.click("nav#nav a[data-nav=mempool]");
@@ -227,6 +235,18 @@ describe("explorer web UI in headless Chromium against a mining dev node", () =>
     await page.goto(`${url}/address/${addrB}`);
     await loaded(page, "address");
     expect(await overflow()).toBeLessThanOrEqual(0);
+    for (const [path, name] of [
+      ["/blocks", "blocks"],
+      ["/block/1", "block"],
+      ["/transactions", "transactions"],
+      ["/mempool", "mempool"],
+      ["/richlist", "richlist"],
+      ["/charts", "charts"],
+    ] as const) {
+      await page.goto(`${url}${path}`);
+      await loaded(page, name);
+      expect(await overflow(), path).toBeLessThanOrEqual(0);
+    }
     await context.close();
   });
 });

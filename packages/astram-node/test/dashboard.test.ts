@@ -90,8 +90,11 @@ describe("dashboard in headless Chromium", () => {
     expect(await text(page, "sync-state")).toBe("up to date"); // a lone miner has no one to catch up with
 
     // The shown tip is a real block at the shown height.
-    const height = int(await text(page, "height"));
-    const tip = await text(page, "tip-hash");
+    // Read together: a poll between two separate reads could update one and not the other.
+    const [shownHeight, tip] = await page.evaluate(() =>
+      ["height", "tip-hash"].map((id) => document.getElementById(id)?.textContent ?? ""),
+    );
+    const height = int(shownHeight!);
     expect(tip).toMatch(/^[0-9a-f]{64}$/);
     const block = await request(`${api}/block/${tip}`);
     expect(block.status).toBe(200);
@@ -166,4 +169,35 @@ describe("dashboard in headless Chromium", () => {
     await page.screenshot({ path: `${SCREENSHOTS}dashboard-phone.png`, fullPage: true });
     await context.close();
   });
+  it("follows an inbound peer's height and advances block ages while no block arrives", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${api}/?interval=500`);
+    await page.waitForSelector("body[data-loaded=true]");
+    // The peer dialled the miner (inbound there) and syncs: its height must move on the open page.
+    const peerHeight = async () => {
+      const peers = await page.evaluate(() => document.querySelector("#peers")?.textContent ?? "");
+      const m = /127\.0\.0\.1:\d+\s*in\s*([\d,]+)/.exec(peers);
+      return m ? int(m[1]!) : -1;
+    };
+    await until(async () => (await peerHeight()) >= 0);
+    const first = await peerHeight();
+    await until(async () => (await peerHeight()) > first);
+
+    // With mining stopped no block arrives; the newest block's age must still advance.
+    await miner.miner?.stop();
+    const status = (await (await fetch(`${api}/status`)).json()) as { blockchain: { height: number } };
+    const tip = status.blockchain.height;
+    const firstRow = (n: number) =>
+      page.evaluate(
+        (k) => document.querySelector(`#recent-blocks tr td:nth-child(${k})`)?.textContent ?? "",
+        n,
+      );
+    await until(async () => int(await firstRow(1)) === tip);
+    const shown = await firstRow(3);
+    await until(async () => (await firstRow(3)) !== shown);
+    expect(int(await text(page, "height"))).toBe(tip);
+    expect(int(await firstRow(1))).toBe(tip);
+    await context.close();
+  }, 60_000);
 });

@@ -8,7 +8,22 @@ function niceMax(v) {
   return 10 * p;
 }
 
-export function drawLineChart(canvas, points, { formatY = String, empty = "no data yet" } = {}) {
+/** Points of a step line: each value holds until the next point's time. */
+function stepped(points) {
+  const out = [points[0]];
+  for (const p of points.slice(1)) out.push({ t: p.t, v: out[out.length - 1].v }, p);
+  return out;
+}
+
+/**
+ * `integer`: the values are whole numbers that hold until the next point (difficulty): ticks only at
+ * whole numbers and a step line instead of slopes. The tick values are left in data-ticks.
+ */
+export function drawLineChart(
+  canvas,
+  points,
+  { formatY = String, empty = "no data yet", integer = false } = {},
+) {
   const css = getComputedStyle(canvas);
   const color = css.getPropertyValue("--chart-line").trim() || "#4cc2ff";
   const grid = css.getPropertyValue("--chart-grid").trim() || "rgba(128,128,128,0.2)";
@@ -32,7 +47,10 @@ export function drawLineChart(canvas, points, { formatY = String, empty = "no da
   const bottom = 22;
   const pw = w - left - right;
   const ph = h - top - bottom;
-  const max = niceMax(Math.max(0, ...valid.map((p) => p.v)) * 1.05);
+  const top4 = niceMax(Math.max(0, ...valid.map((p) => p.v)) * 1.05);
+  // Four whole-number intervals when integer (max a multiple of 4), else four "nice" ones.
+  const max = integer ? Math.max(4, Math.ceil(top4 / 4) * 4) : top4;
+  canvas.dataset.ticks = [0, 1, 2, 3, 4].map((i) => (max * i) / 4).join(",");
 
   ctx.strokeStyle = grid;
   ctx.fillStyle = text;
@@ -70,13 +88,14 @@ export function drawLineChart(canvas, points, { formatY = String, empty = "no da
   gradient.addColorStop(1, color + "05");
   ctx.beginPath();
   ctx.moveTo(x(t0), y(0));
-  for (const p of valid) ctx.lineTo(x(p.t), y(p.v));
+  const path = integer ? stepped(valid) : valid;
+  for (const p of path) ctx.lineTo(x(p.t), y(p.v));
   ctx.lineTo(x(t1), y(0));
   ctx.closePath();
   ctx.fillStyle = gradient;
   ctx.fill();
   ctx.beginPath();
-  for (const [i, p] of valid.entries()) (i === 0 ? ctx.moveTo : ctx.lineTo).call(ctx, x(p.t), y(p.v));
+  for (const [i, p] of path.entries()) (i === 0 ? ctx.moveTo : ctx.lineTo).call(ctx, x(p.t), y(p.v));
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
   ctx.stroke();

@@ -17,6 +17,17 @@ export function formatAsrm(ram, { unit = true, sign = false } = {}) {
   return `${prefix}${numberFormat.format(whole)}${frac ? decimalSeparator + frac : ""}${unit ? " ASRM" : ""}`;
 }
 
+const RAM_PER_GWEI = 10n ** 9n;
+
+/** A fee rate in ram per byte (decimal text or bigint) -> "1,815.561 Gwei/byte" (1 Gwei = 10^9 ram). */
+export function formatGweiPerByte(ramPerByte) {
+  if (ramPerByte === null || ramPerByte === undefined) return "—";
+  const v = BigInt(ramPerByte);
+  const whole = v / RAM_PER_GWEI;
+  const frac = (v % RAM_PER_GWEI).toString().padStart(9, "0").slice(0, 3).replace(/0+$/, "");
+  return `${numberFormat.format(whole)}${frac ? decimalSeparator + frac : ""} Gwei/byte`;
+}
+
 export function formatNumber(n) {
   if (n === null || n === undefined) return "—";
   return numberFormat.format(n);

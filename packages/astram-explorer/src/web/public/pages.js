@@ -6,6 +6,7 @@ import {
   formatAge,
   formatAsrm,
   formatBytes,
+  formatGweiPerByte,
   formatHashrate,
   formatNumber,
   formatSeconds,
@@ -332,7 +333,7 @@ function txView(t) {
       "Fee",
       t.coinbase
         ? "—"
-        : `<span id="tx-fee">${e(formatAsrm(t.fee))}</span>${t.fee_per_byte ? ` <span class="dim">(${e(formatNumber(BigInt(t.fee_per_byte)))} ram/byte)</span>` : ""}`,
+        : `<span id="tx-fee">${e(formatAsrm(t.fee))}</span>${t.fee_per_byte ? ` <span class="dim" id="tx-fee-rate">(${e(formatGweiPerByte(t.fee_per_byte))})</span>` : ""}`,
       "fee",
     ],
     ["Size", formatBytes(t.size), "size"],
@@ -507,8 +508,10 @@ async function drawCharts(app, ctx) {
   drawLineChart(app.querySelector("#chart-blocktime"), pts("block_time"), {
     formatY: (v) => `${compact.format(v)} s`,
   });
+  // Difficulty is an integer that changes from one block to the next: whole-number ticks, steps.
   drawLineChart(app.querySelector("#chart-difficulty"), pts("difficulty"), {
     formatY: (v) => compact.format(v),
+    integer: true,
   });
   drawLineChart(app.querySelector("#chart-hashrate"), pts("hashrate"), { formatY: formatHashrate });
   app.querySelector("#chart-range").textContent =

@@ -20,7 +20,15 @@ const set = (id, text) => {
   if (el && el.textContent !== String(text)) el.textContent = String(text);
 };
 
-const state = { paused: false, samples: [], lastSample: 0, tipHeight: -1, status: null, timer: 0 };
+const state = {
+  paused: false,
+  samples: [],
+  lastSample: 0,
+  tipHash: null,
+  blocks: null,
+  status: null,
+  timer: 0,
+};
 
 async function getJSON(path) {
   const res = await fetch(path, { headers: { accept: "application/json" }, cache: "no-store" });
@@ -142,10 +150,14 @@ async function refresh() {
       state.lastSample = state.samples[state.samples.length - 1].t;
     }
     renderChart();
-    if (status.blockchain.height !== state.tipHeight || state.tipHeight < 0) {
-      state.tipHeight = status.blockchain.height;
-      renderBlocks(await getJSON("/blocks?limit=8"));
+    // The list follows the tip's hash, not its height: a reorg to a branch of the same height
+    // replaces blocks without changing the height.
+    if (status.blockchain.chain_tip !== state.tipHash) {
+      state.blocks = await getJSON("/blocks?limit=8");
+      state.tipHash = status.blockchain.chain_tip;
     }
+    // Redrawn on every poll so the ages advance while no block arrives.
+    if (state.blocks) renderBlocks(state.blocks);
     $("conn-dot").dataset.state = "ok";
     set("conn-state", "live");
     set("updated", new Date().toLocaleTimeString("en-GB"));
