@@ -4,6 +4,7 @@ import {
   createWalletClient,
   defineChain,
   type Hash,
+  type Hex,
   http,
   parseEther,
   type ReplacementReason,
@@ -12,7 +13,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ethState } from "../src/rpc/eth-state.js";
-import { addrB } from "./helpers.js";
+import { addrB as recipient } from "./helpers.js";
 import { BASE_FEE, bumped, CHAIN_ID, fundedKey, QUOTED_PRICE, walletNode } from "./rpc-helpers.js";
 import { type TestNode, until } from "./service-helpers.js";
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
+const addrB = recipient as Hex;
 const inMempool = (hash: string) => until(() => t.node.mempool.getByEthHash(hash));
 
 describe("a wallet session with viem (http and webSocket transports)", () => {

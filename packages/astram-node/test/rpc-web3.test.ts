@@ -25,13 +25,18 @@ afterAll(async () => {
 
 const inMempool = (hash: string) => until(() => t.node.mempool.getByEthHash(hash));
 /** The hash web3.js reports once the node accepted the transaction (its promise waits for the receipt). */
-const hashOf = (
-  sent: Promise<unknown> & { on(event: "transactionHash", fn: (hash: string) => void): unknown },
-) =>
+type Sending = ReturnType<Web3["eth"]["sendTransaction"]>;
+const hashOf = (sent: Sending) =>
   new Promise<string>((resolve, reject) => {
-    sent.on("transactionHash", resolve);
+    sent.on("transactionHash", (hash) => resolve(String(hash)));
     sent.catch(reject);
   });
+/** "mined", or the name of the error the original's receipt wait ended with. */
+const outcome = (sent: Sending) =>
+  sent.then(
+    () => "mined",
+    (e: unknown) => (e as Error).name,
+  );
 
 describe("a wallet session with web3.js v4 (HTTP and WebSocket providers)", () => {
   it("reads fees, estimates, sends with defaults, speeds up, cancels, fills a nonce gap and watches blocks", async () => {
@@ -65,7 +70,7 @@ describe("a wallet session with web3.js v4 (HTTP and WebSocket providers)", () =
     const receipt = await sending;
     expect(receipt.status).toBe(1n);
     expect(receipt.type).toBe(2n);
-    const paid = receipt.gasUsed * receipt.effectiveGasPrice!;
+    const paid = BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice!);
     expect(await web3.eth.getBalance(from)).toBe(balance0 - value - paid);
 
     // Originals about to be replaced are sent by a web3 instance that gives up on their receipt soon
@@ -76,10 +81,7 @@ describe("a wallet session with web3.js v4 (HTTP and WebSocket providers)", () =
 
     // Speed-up (nonce 1): same nonce, 10% more per gas (MetaMask's rate).
     const slowSending = impatient.eth.sendTransaction({ from, to: addrB, value: parseEther("0.001") });
-    const slowGaveUp = slowSending.then(
-      () => "mined",
-      (e: Error) => e.name,
-    );
+    const slowGaveUp = outcome(slowSending);
     const slow = await web3.eth.getTransaction(await hashOf(slowSending));
     expect(slow.nonce).toBe(1n);
     const fastSending = web3.eth.sendTransaction({
@@ -104,10 +106,7 @@ describe("a wallet session with web3.js v4 (HTTP and WebSocket providers)", () =
       value: parseEther("0.002"),
       nonce: await web3.eth.getTransactionCount(from, "pending"),
     });
-    const unwantedGaveUp = unwantedSending.then(
-      () => "mined",
-      (e: Error) => e.name,
-    );
+    const unwantedGaveUp = outcome(unwantedSending);
     const unwanted = await web3.eth.getTransaction(await hashOf(unwantedSending));
     expect(unwanted.nonce).toBe(2n);
     const cancelSending = web3.eth.sendTransaction({
