@@ -58,6 +58,7 @@ describe("a wallet session with ethers v6 (JsonRpcProvider and WebSocketProvider
     expect(sent.type).toBe(2);
     expect(sent.nonce).toBe(0);
     expect(sent.gasLimit).toBe(estimate);
+    expect(sent.maxFeePerGas).toBe(fees.maxFeePerGas); // 18 Gwei: 2 x base + priority
     expect((await inMempool(sent.hash)).tx.inputs).toHaveLength(11);
     const waiting = sent.wait();
     mine();

@@ -69,6 +69,9 @@ describe("a wallet session with viem (http and webSocket transports)", () => {
       // Library defaults: no type, no fees, no gas, no nonce.
       const sent = await wallet.sendTransaction({ to: addrB, value });
       expect((await inMempool(sent)).tx.inputs).toHaveLength(11);
+      const sentTx = await client.getTransaction({ hash: sent });
+      expect(sentTx.maxFeePerGas).toBe(fees.maxFeePerGas); // 13.2 Gwei: 1.2 x base + priority
+      expect(sentTx.gas).toBe(estimate);
       const waiting = client.waitForTransactionReceipt({ hash: sent });
       mine();
       const receipt = await waiting;

@@ -1,4 +1,4 @@
-import { parseEther } from "viem";
+import { parseEther, parseGwei } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TransactionReceipt, Web3 } from "web3";
 import { ethState } from "../src/rpc/eth-state.js";
@@ -66,6 +66,11 @@ describe("a wallet session with web3.js v4 (HTTP and WebSocket providers)", () =
     const sending = web3.eth.sendTransaction({ from, to: addrB, value });
     const sentHash = await hashOf(sending);
     expect((await inMempool(sentHash)).tx.inputs).toHaveLength(11);
+    // web3.js prices type 2 as 2 x base + its own 2.5 Gwei priority default: 14.5 Gwei per gas.
+    const sentTx = await web3.eth.getTransaction(sentHash);
+    expect(BigInt(sentTx.maxFeePerGas!)).toBe(2n * BASE_FEE + parseGwei("2.5"));
+    // It estimates with that price, so it asks fewer gas units than the estimate at the 12 Gwei quote.
+    expect(BigInt(sentTx.gas)).toBeLessThan(estimate);
     mine();
     const receipt = await sending;
     expect(receipt.status).toBe(1n);
