@@ -57,6 +57,9 @@ describe("replacement by fee and queued nonces", () => {
     mine();
     expect((await call("eth_getTransactionReceipt", [faster])).result.status).toBe("0x1");
     expect((await call("eth_getTransactionReceipt", [first])).result).toBeNull();
+    // The nonce slot names what holds it now (viem's replacement detection asks this).
+    const slot = (await call("eth_getTransactionBySenderAndNonce", [account.address, "0x0"])).result;
+    expect(slot).toMatchObject({ hash: faster, blockNumber: (await call("eth_blockNumber")).result });
   });
 
   it("cancels with a zero-value transfer to self, and keeps the later nonces that followed the replaced one", async () => {
@@ -86,6 +89,10 @@ describe("replacement by fee and queued nonces", () => {
     const shown = (await call("eth_getTransactionByHash", [n2])).result;
     expect(shown).toMatchObject({ hash: n2, nonce: "0x2", blockNumber: null, blockHash: null });
     expect(shown.from).toBe(account.address.toLowerCase());
+    const bySlot = async (nonce: number) =>
+      (await call("eth_getTransactionBySenderAndNonce", [account.address, `0x${nonce.toString(16)}`])).result;
+    expect((await bySlot(2))?.hash).toBe(n2);
+    expect(await bySlot(0)).toBeNull();
     expect(await pendingCount(account)).toBe(0);
     expect((await send(await sign(account, 1, parseGwei("20")))).error.message).toMatch(/^already known/);
     expect((await send(await sign(account, 1, parseGwei("20.5")))).error.message).toMatch(
@@ -99,6 +106,15 @@ describe("replacement by fee and queued nonces", () => {
     expect((await call("eth_getTransactionByHash", [n2])).result.blockNumber).toBe(
       (await call("eth_blockNumber")).result,
     );
+    // Confirmed nonces come from the sender's history, newest first; a nonce never used is null.
+    for (const [nonce, hash] of [
+      [0, n0],
+      [1, n1],
+      [2, n2],
+    ] as const)
+      expect(await bySlot(nonce)).toMatchObject({ hash, nonce: `0x${nonce}`, blockHash: expect.any(String) });
+    expect(await bySlot(3)).toBeNull();
+    expect((await call("eth_getTransactionBySenderAndNonce", [account.address])).error.code).toBe(-32602);
     expect(Number((await call("eth_getTransactionCount", [account.address, "latest"])).result)).toBe(3);
   });
 });

@@ -106,6 +106,7 @@ describe("filters, logs and WebSocket subscriptions", () => {
       "eth_getBlockByNumber",
       "eth_sendRawTransaction",
       "eth_getTransactionCount",
+      "eth_getTransactionBySenderAndNonce",
     ];
     const value = fc.oneof(fc.constantFrom("latest", "0x1", "0x", "0xzz", addrB), fc.jsonValue());
     const filter = fc.record(

@@ -21,6 +21,7 @@ import { GAS_PRICE, PRIORITY_FEE_PER_GAS } from "./gas.js";
 import * as p from "./params.js";
 import { toData, toQuantity } from "./quantity.js";
 import { sendRawTransaction } from "./send-raw-transaction.js";
+import { transactionBySenderAndNonce } from "./sender-nonce.js";
 
 export interface MethodContext {
   readonly node: AstramNode;
@@ -238,6 +239,11 @@ export const METHODS: Readonly<Record<string, Method>> = {
     // A future nonce waiting for its gap is pending too (geth answers for its queued transactions).
     const queued = ethState(node).queue.getByHash("0x" + hash);
     return queued ? formatQueuedTransfer(queued.auth) : null;
+  },
+
+  eth_getTransactionBySenderAndNonce: (params, { node }) => {
+    const [a, n] = p.paramList(params, 2, 2);
+    return transactionBySenderAndNonce(node, p.address(a, "sender"), p.quantity(n, "nonce"));
   },
 
   eth_getTransactionReceipt: (params, { node }) => {

@@ -30,6 +30,10 @@ export class NonceQueue {
   getByHash(hash: string): QueuedTransfer | undefined {
     return this.byHash.get(hash.toLowerCase());
   }
+  /** The transfer of `sender` queued with `nonce`, if any. */
+  get(sender: string, nonce: bigint): QueuedTransfer | undefined {
+    return this.bySender.get(sender)?.get(nonce);
+  }
   senders(): string[] {
     return [...this.bySender.keys()];
   }
