@@ -108,7 +108,8 @@ describe("a wallet session with viem (http and webSocket transports)", () => {
       });
       await inMempool(cancel);
       const replacements: { reason: ReplacementReason; hash: Hash }[] = [];
-      // The node no longer knows a replaced transaction, so the wallet names the nonce slot it watches.
+      // The node no longer knows a replaced transaction, so the wallet names the nonce slot it watches
+      // (viem then asks eth_getTransactionBySenderAndNonce, else scans new blocks).
       const watch = (hash: Hash, sent: typeof slowTx) =>
         client.waitForTransactionReceipt({
           hash,
