@@ -8,7 +8,7 @@ import { type NodeLogEvent, parseNodeLogLine } from "./node-log.js";
 
 /** The built astram-node CLI (the same from src/ under vitest and from dist/). */
 export const DEFAULT_NODE_CLI = fileURLToPath(new URL("../../../astram-node/dist/cli.js", import.meta.url));
-const ORPHAN_GUARD = fileURLToPath(new URL("../../dist/node/orphan-guard.js", import.meta.url));
+export const ORPHAN_GUARD = fileURLToPath(new URL("../../dist/node/orphan-guard.js", import.meta.url));
 
 export type NodeRole = "miner" | "follower";
 
