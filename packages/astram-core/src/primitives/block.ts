@@ -12,7 +12,6 @@ import {
 } from "./header.js";
 import { merkleRoot } from "./merkle.js";
 import {
-  MIN_TRANSACTION_SIZE,
   readTransaction,
   type Transaction,
   type TransactionJSON,
