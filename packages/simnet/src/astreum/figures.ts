@@ -10,7 +10,7 @@ export interface LagSample {
 
 export interface LateJoinerFigure {
   readonly node: string;
-  /** From its start to its first head at or above the validator's height at that start (s). */
+  /** From its listening to its first head at or above the validator's height then (s). */
   readonly adoptionSec: number | null;
   readonly withinTwoIntervals: boolean;
 }
@@ -118,7 +118,8 @@ export function astreumFigures(r: AstreumRunRecord): AstreumFigures {
   const lateJoiners: LateJoinerFigure[] = r.nodes
     .filter((n) => n.lateJoiner)
     .map((n) => {
-      const start = n.starts[0]!.at;
+      // From the moment it listens: process start-up on a loaded machine is not the network's doing.
+      const start = n.starts[0]!.listeningAt ?? n.starts[0]!.at;
       const target = validator ? (heads.at(validator.id, start)?.height ?? 0) : 0;
       const adopted = heads.firstAtHeight(n.id, target, start);
       const adoptionSec = adopted ? (adopted.at - start) / 1000 : null;
