@@ -238,13 +238,17 @@ export class ChainSync {
   onBlock(peer: Peer, block: Block): void {
     const { node } = this.ctx;
     const solicited = this.downloader.received(block.hash, peer);
+    // Whatever happens to it below, the peer has this block: we never send it back.
+    const repeat = peer.heardFrom.has(block.hash);
+    peer.heardFrom.add(block.hash);
+    peer.knownInventory.add(block.hash);
     if (!solicited) {
       // Unasked-for blocks are welcome when new (pushed by a peer, or by the original protocol); a
       // copy of one we have is junk unless it crossed ours in flight (it arrived within
       // limits.pushRaceMs of our first copy), and a peer over its junk bound is not listened to.
       if (node.chain.hasBlock(block.hash)) {
         const first = this.firstSeen.get(block.hash);
-        if (first === undefined || Date.now() - first > this.ctx.limits.pushRaceMs)
+        if (repeat || first === undefined || Date.now() - first > this.ctx.limits.pushRaceMs)
           noteJunk(this.ctx, peer, "unsolicited block we already have");
         return;
       }
@@ -255,8 +259,6 @@ export class ChainSync {
         return;
       }
     }
-    peer.heardFrom.add(block.hash);
-    peer.knownInventory.add(block.hash);
     this.noteSeen(block.hash);
     if (this.stopped) return;
     this.arrivals.push({ peer, block, solicited });
@@ -325,6 +327,15 @@ export class ChainSync {
     }
     this.downloader.schedule(this.ctx.ready());
     this.progress();
+  }
+
+  /** True while blocks are awaited from the peer or the best chain ahead is one it vouched for. */
+  dependsOn(peer: Peer): boolean {
+    const best = this.headers.bestAhead();
+    return (
+      peer.blocksInFlight.size > 0 ||
+      (best !== undefined && this.headers.canServe(best.hash, peer.id) === true)
+    );
   }
 
   peerGone(peer: Peer): void {

@@ -27,6 +27,10 @@ export const P2P_LIMITS = {
   /** Stalls after which a peer is replaced. */
   maxStalls: 3,
   headerSyncIntervalMs: 15_000,
+  /** With outbound slots full, an extra short-lived outbound connection this often... */
+  feelerIntervalMs: 60_000,
+  /** ...kept this long (enough for its headers and any better chain's blocks). */
+  feelerLifetimeMs: 30_000,
   /** A copy of a block we have that arrives this soon after our first crossed ours in flight: not junk. */
   pushRaceMs: 5000,
 } as const;

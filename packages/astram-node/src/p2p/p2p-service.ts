@@ -60,6 +60,7 @@ export class P2pService implements P2pContext, PeerControl {
   private readonly dialing = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
+  private lastFeelerAt = Date.now();
   private running = false;
   readonly log: Logger;
 
@@ -198,9 +199,11 @@ export class P2pService implements P2pContext, PeerControl {
     }));
   }
 
-  /** Why a connection with `ip` must not be made, or undefined when it may. */
-  private refusal(ip: string, direction: Direction): string | undefined {
-    return connectionRefusal(ip, direction, [...this.peersById.values()], this.limits, {
+  /** Why a connection with `ip` must not be made, or undefined when it may (`extra` outbound slots allowed). */
+  private refusal(ip: string, direction: Direction, extra = 0): string | undefined {
+    const limits =
+      extra === 0 ? this.limits : { ...this.limits, maxOutbound: this.limits.maxOutbound + extra };
+    return connectionRefusal(ip, direction, [...this.peersById.values()], limits, {
       banned: this.banList.isBanned(ip),
       allowPrivate: this.node.settings.allowPrivatePeers,
     });
@@ -218,12 +221,12 @@ export class P2pService implements P2pContext, PeerControl {
   }
 
   /** Dials a peer (respecting every limit). Resolves with the peer once connected, or undefined. */
-  connect(endpoint: Endpoint, source: AddressSource = "manual"): Promise<Peer | undefined> {
+  connect(endpoint: Endpoint, source: AddressSource = "manual", feeler = false): Promise<Peer | undefined> {
     const key = formatEndpoint(endpoint);
     this.book.add(endpoint, source);
     if (this.isSelf(endpoint) || this.dialing.has(key) || this.isConnectedTo(endpoint))
       return Promise.resolve(undefined);
-    const why = this.refusal(endpoint.host, "outbound");
+    const why = this.refusal(endpoint.host, "outbound", feeler ? 1 : 0);
     if (why) {
       this.log.debug({ peer: key, why }, "not dialling");
       return Promise.resolve(undefined);
@@ -246,6 +249,7 @@ export class P2pService implements P2pContext, PeerControl {
           return;
         }
         const peer = new Peer(socket, "outbound", endpoint);
+        peer.feeler = feeler;
         this.register(peer);
         resolve(peer);
       });
@@ -538,6 +542,17 @@ export class P2pService implements P2pContext, PeerControl {
     );
     this.sync.onPeerReady(peer);
     this.gossip.onPeerReady(peer);
+    if (peer.feeler) {
+      this.sync.requestHeaders(peer);
+      // It stays while we still fetch a better chain from it.
+      let t: NodeJS.Timeout;
+      const expire = () => {
+        if (this.sync.dependsOn(peer)) t = setTimeout(expire, this.limits.feelerLifetimeMs).unref();
+        else peer.close("feeler connection done");
+      };
+      t = setTimeout(expire, this.limits.feelerLifetimeMs).unref();
+      peer.once("close", () => clearTimeout(t));
+    }
   }
 
   /** True while the node is catching up with its peers. */
@@ -554,7 +569,8 @@ export class P2pService implements P2pContext, PeerControl {
     const outbound =
       [...this.peersById.values()].filter((p) => p.direction === "outbound").length + this.dialing.size;
     const free = this.limits.maxOutbound - outbound;
-    if (free <= 0) return;
+    const feelerDue = Date.now() - this.lastFeelerAt >= this.limits.feelerIntervalMs;
+    if (free <= 0 && !feelerDue) return;
     const connected16 = new Set(this.ready().map((p) => subnet16(p.remote.host)));
     const candidates = this.book.candidates(
       (e) =>
@@ -564,7 +580,17 @@ export class P2pService implements P2pContext, PeerControl {
         this.banList.isBanned(e.host),
       connected16,
     );
-    for (const e of candidates.slice(0, free)) void this.connect(e);
+    if (free > 0) {
+      for (const e of candidates.slice(0, free)) void this.connect(e);
+      return;
+    }
+    // Outbound slots full: now and then one extra short-lived connection to an address we are not
+    // connected to (a /16 we lack first). Its headers reveal a better chain that our peers do not
+    // carry (a healed partition, an eclipse), and it lasts feelerLifetimeMs (Bitcoin Core's feeler
+    // and extra block-relay connections).
+    this.lastFeelerAt = Date.now();
+    const pick = candidates[0];
+    if (pick && !this.ready().some((p) => p.feeler)) void this.connect(pick, "file", true);
   }
 
   private keepalive(): void {

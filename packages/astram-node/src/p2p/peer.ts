@@ -60,6 +60,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly junk: SlidingWindow;
   /** Extensions both sides announced in the handshake (FEATURES). */
   features: ReadonlySet<string> = new Set();
+  /** An extra short-lived outbound connection (see P2pService.maintain). */
+  feeler = false;
   /** GetHeaders sent and not yet answered: a Headers message beyond these is an announcement. */
   headersRequested = 0;
   /** Address gossip: whether we asked for addresses, answered its request, and its rate budget. */
