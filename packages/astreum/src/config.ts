@@ -7,8 +7,14 @@
 import type { KeyObject } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { publicKeyOf, secretKeyBytes } from "./consensus/ed25519.js";
-import { ConfigError, intOption, numberOption, stringOption } from "./options.js";
-import { DEFAULT_INCOMING_PORT, DEFAULT_SEED } from "./relay/constants.js";
+import { ConfigError, intOption, numberOption, rejectUnknownKeys, stringOption } from "./options.js";
+import { seedList, seedOption } from "./relay/address.js";
+import {
+  DEFAULT_INCOMING_PORT,
+  DEFAULT_MAX_PEERS_PER_IP,
+  DEFAULT_MAX_PEERS_PER_SUBNET,
+  DEFAULT_SEED,
+} from "./relay/constants.js";
 import { COLD_STORAGE_SCALES } from "./storage/cold/layout.js";
 
 export type HexKey = string | Uint8Array;
@@ -66,6 +72,15 @@ export interface NodeConfig {
   loggingDirectory?: string;
   /** TypeScript-only: where `verbose` mirrors records (default "stdout", as the seed says). */
   loggingConsole?: "stdout" | "stderr";
+  /**
+   * TypeScript-only: where the node keeps its relay key, latest verified head and known peers
+   * across restarts (`node-state.json`). Default: `cold_storage_path`; null = keep nothing.
+   */
+  stateDirectory?: string | null;
+  /** TypeScript-only: proven peers per IP address the relay's route admits (default 8; 0 = no cap). */
+  maxPeersPerIp?: number | string;
+  /** TypeScript-only: the same per /24 (IPv4) or /64 (IPv6) network (default 32; 0 = no cap). */
+  maxPeersPerSubnet?: number | string;
 }
 
 /** The configuration after resolveConfig: every key present, derived entries added. */
@@ -108,6 +123,9 @@ export interface ResolvedNodeConfig extends NodeConfig {
   fair_use_ratio: number;
   incoming_queue_size_limit: number;
   incoming_queue_timeout: number;
+  stateDirectory: string | null;
+  maxPeersPerIp: number;
+  maxPeersPerSubnet: number;
   /** Set by connect(): the relay's X25519 public key. */
   relay_public_key?: string;
   relay_public_key_bytes?: Uint8Array;
@@ -149,6 +167,40 @@ export const CONFIG_DEFAULTS = {
   incoming_queue_size_limit: 67_108_864,
   incoming_queue_timeout: 1,
 } as const;
+
+/** TypeScript-only keys of the node config. */
+export const TS_ONLY_CONFIG_KEYS = [
+  "bindAddress",
+  "advertiseAddress",
+  "maxDatagramSize",
+  "coldStorageFsync",
+  "loggingDirectory",
+  "loggingConsole",
+  "stateDirectory",
+  "maxPeersPerIp",
+  "maxPeersPerSubnet",
+] as const;
+
+/**
+ * Every key a node config may hold: the seed's keys, the legacy aliases still read, the entries
+ * resolveConfig and connect() derive (so a resolved config is accepted again), the TypeScript-only
+ * keys. Anything else is refused with a ConfigError naming it.
+ */
+const NODE_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(CONFIG_DEFAULTS),
+  "hot_storage_default_limit",
+  "logging_retention",
+  "retention_days",
+  "default_seeds",
+  "cold_storage_base_size",
+  "relay_public_key",
+  "relay_public_key_bytes",
+  "relay_payment_public_key",
+  "relay_payment_public_key_bytes",
+  "validation_public_key",
+  "validation_public_key_bytes",
+  ...TS_ONLY_CONFIG_KEYS,
+]);
 
 /** Python truthiness for the keys the reference reads with bool(). */
 function truthy(v: unknown): boolean {
@@ -198,6 +250,7 @@ export function resolveConfig<T extends NodeConfig>(
   warn?: (msg: string) => void,
 ): T & ResolvedNodeConfig {
   const c = config as unknown as Record<string, unknown>;
+  rejectUnknownKeys(c, NODE_CONFIG_KEYS, "Node config");
   const out: Record<string, unknown> = {};
 
   // chain / chain_id
@@ -330,12 +383,16 @@ export function resolveConfig<T extends NodeConfig>(
   if (port > 65_535) throw new ConfigError("incoming_port", "must be at most 65535");
   out.incoming_port = port;
   if ("default_seeds" in c) throw new ConfigError("default_seeds", "no longer supported; use default_seed");
-  out.default_seed =
-    c.default_seed === undefined ? DEFAULT_SEED : stringOption(c, "default_seed", DEFAULT_SEED);
-  const extra = c.additional_seeds ?? [];
-  if (!Array.isArray(extra) || extra.some((s) => typeof s !== "string"))
-    throw new ConfigError("additional_seeds", "must be a list of host:port strings");
-  out.additional_seeds = [...(extra as string[])];
+  out.default_seed = seedOption("default_seed", c.default_seed, DEFAULT_SEED);
+  out.additional_seeds = seedList("additional_seeds", c.additional_seeds);
+  out.maxPeersPerIp = intOption(c, "maxPeersPerIp", DEFAULT_MAX_PEERS_PER_IP);
+  out.maxPeersPerSubnet = intOption(c, "maxPeersPerSubnet", DEFAULT_MAX_PEERS_PER_SUBNET);
+
+  // state across restarts: explicit directory, else the cold storage directory; null = none
+  if (c.stateDirectory !== undefined && c.stateDirectory !== null && typeof c.stateDirectory !== "string")
+    throw new ConfigError("stateDirectory", "expected a directory path or null");
+  out.stateDirectory =
+    c.stateDirectory === undefined ? coldPath : c.stateDirectory === "" ? null : c.stateDirectory;
 
   Object.assign(c, out);
   return config as T & ResolvedNodeConfig;

@@ -3,7 +3,8 @@
 // the network until connect() (or verify() / validate(), which connect first). All three are
 // idempotent, as is close().
 // Reading blocks and receipts from atoms is in node-chain-queries.ts, fetching their atoms from
-// peers ahead of decoding in node-prefetch.ts.
+// peers ahead of decoding in node-prefetch.ts, what survives a restart (relay key, latest verified
+// head, known peers) in node-state.ts.
 import { EventEmitter } from "node:events";
 import { type NodeConfig, type ResolvedNodeConfig, resolveConfig } from "./config.js";
 import { abandonedTransactions } from "./consensus/abandoned-transactions.js";
@@ -25,7 +26,10 @@ import type { Expr } from "./machine/expr.js";
 import { ChainQueries, type TransactionLocation } from "./node-chain-queries.js";
 import { NodeClosedError } from "./node-errors.js";
 import { Prefetcher } from "./node-prefetch.js";
+import { NodeStateFile, type SavedNodeState } from "./node-state.js";
 import { ConfigError } from "./options.js";
+import { parseSeed } from "./relay/address.js";
+import { relayKeyPair } from "./relay/keys.js";
 import type { Peer } from "./relay/peer.js";
 import { RelayNode } from "./relay/relay-node.js";
 import type { RouteId } from "./relay/route-messages.js";
@@ -37,10 +41,20 @@ import { PayloadType } from "./storage/payload-type.js";
 
 /** Validators advertise what they produce for this long (seconds). */
 const VALIDATOR_ADVERTISEMENT_TTL = 900;
+/** How long connect() waits for a configured or restored head that is not stored locally (ms). */
+const HEAD_LOAD_WAIT_MS = 10_000;
+/** Peer addresses kept in the state file. */
+const SAVED_PEERS = 64;
+
+/**
+ * How a head was reached: produced here, verified from peers, trusted from the default seed,
+ * configured (latest_block_hash), restored (the state directory) or a new genesis.
+ */
+export type HeadSource = "produced" | "verified" | "trusted" | "configured" | "restored" | "genesis";
 
 export interface NodeEvents {
-  /** The head changed: produced here, verified from peers, trusted from the default seed, or configured. */
-  head: [hash: Uint8Array, block: Block, how: "produced" | "verified" | "trusted" | "configured" | "genesis"];
+  /** The head changed. */
+  head: [hash: Uint8Array, block: Block, how: HeadSource];
 }
 
 export type { TransactionLocation } from "./node-chain-queries.js";
@@ -67,6 +81,10 @@ export class Node implements TransactionSender {
   private validation: ValidationWorker | null = null;
   private verification: VerificationWorker | null = null;
   private headLoader: Promise<void> | null = null;
+  /** The head to load at connect (configured, else restored), until it is loaded. */
+  private startHead: { hash: Uint8Array; how: "configured" | "restored" } | null = null;
+  private readonly state: NodeStateFile | null;
+  private readonly restoredPeers: string[];
   /** Reads atoms locally, then from peers (waiting as configured). */
   readonly lookup: AtomLookup;
   private readonly prefetch: Prefetcher;
@@ -88,6 +106,32 @@ export class Node implements TransactionSender {
     this.logger.info("Starting Astreum Node");
     this.logger.info(`Chain configured as: ${c.chain} (${c.chain_id})`);
     for (const w of warnings) this.logger.warn(w);
+    // State across restarts: the relay key, the latest verified head, the peers known.
+    this.state =
+      c.stateDirectory === null
+        ? null
+        : new NodeStateFile(
+            c.stateDirectory,
+            () => this.savedState(),
+            (err) => this.logger.warn(`node state not saved: ${err.message}`),
+          );
+    const saved = this.state?.load() ?? null;
+    if (c.relay_secret_key === null) {
+      // A generated key is written back, so a library user can read (and keep) it.
+      c.relay_secret_key = saved?.relay_secret_key ?? Buffer.from(relayKeyPair().secretKey).toString("hex");
+      if (saved !== null) this.logger.info(`Relay key restored from ${this.state!.path}`);
+    }
+    if (c.latest_block_hash !== null)
+      this.startHead = { hash: idFromKey(c.latest_block_hash.slice(2)), how: "configured" };
+    else if (saved?.latest_block_hash != null) {
+      if (saved.chain_id === c.chain_id)
+        this.startHead = { hash: idFromKey(saved.latest_block_hash.slice(2)), how: "restored" };
+      else
+        this.logger.warn(
+          `saved head of chain ${saved.chain_id} ignored: this node is configured for chain ${c.chain_id}`,
+        );
+    }
+    this.restoredPeers = saved?.peers ?? [];
     this.store = new AtomStore({
       hot_storage_limit: c.hot_storage_limit,
       cold_storage_limit: c.cold_storage_limit,
@@ -126,9 +170,14 @@ export class Node implements TransactionSender {
       ...(c.bindAddress === undefined ? {} : { bindAddress: c.bindAddress }),
       ...(c.advertiseAddress === undefined ? {} : { advertiseAddress: c.advertiseAddress }),
       ...(c.maxDatagramSize === undefined ? {} : { maxDatagramSize: c.maxDatagramSize }),
+      knownPeers: this.restoredPeers.filter(validAddress),
+      maxPeersPerIp: c.maxPeersPerIp,
+      maxPeersPerSubnet: c.maxPeersPerSubnet,
       logger: this.logger,
     });
-    this.lookup = (id) => this.store.get(id);
+    // Consensus reads records and tries node by node: a missing node is asked for as a list, so
+    // its chain and items arrive with it.
+    this.lookup = (id) => this.store.get(id, { payloadType: PayloadType.LIST });
     this.prefetch = new Prefetcher(this.store, this.relay);
     this.chain = new ChainQueries({
       lookup: this.lookup,
@@ -142,12 +191,15 @@ export class Node implements TransactionSender {
       log: this.logger,
       load: (hash) => this.chain.loadTransaction(hash),
     });
-    this.relay.on("ping", (_peer, ping) => {
-      if (
-        ping.latestBlockHash !== null &&
-        (this.head === null || !idsEqual(ping.latestBlockHash, this.head.hash))
-      )
-        this.verification?.wake();
+    // A head this node lacks, announced by a proven peer: verify soon rather than at the interval.
+    const announced = (peer: Peer, hash: Uint8Array | null): void => {
+      if (!peer.registered && !this.relay.isProven(peer)) return;
+      if (hash !== null && (this.head === null || !idsEqual(hash, this.head.hash))) this.verification?.wake();
+    };
+    this.relay.on("ping", (peer, ping) => announced(peer, ping.latestBlockHash));
+    this.relay.on("peer", (peer) => {
+      announced(peer, peer.latestBlockHash);
+      this.state?.saveSoon();
     });
     this.relay.on("transaction", (hash, peer) => {
       if (this.validationKey === null) return;
@@ -224,6 +276,7 @@ export class Node implements TransactionSender {
 
   private async open(): Promise<void> {
     await this.store.start();
+    this.state?.saveNow(); // the relay key is kept before anyone sees it
     await this.relay.start();
     const c = this.config;
     c.incoming_port = this.relay.incomingPort;
@@ -235,23 +288,55 @@ export class Node implements TransactionSender {
       this.verifiedUpTo = idFromKey(c.verified_up_to.slice(2));
       this.verified.add(idKey(this.verifiedUpTo));
     }
-    if (c.latest_block_hash !== null && this.head === null) {
-      const hash = idFromKey(c.latest_block_hash.slice(2));
-      this.verified.add(idKey(hash));
-      this.headLoader = this.loadConfiguredHead(hash);
+    const start = this.startHead;
+    if (start !== null && this.head === null) {
+      this.verified.add(idKey(start.hash));
+      this.headLoader = this.loadStartHead(start.hash, start.how);
+      // connect() resolves once the head is loaded: at once when it is stored here, else when a
+      // peer served it, or after HEAD_LOAD_WAIT_MS (loading goes on in the background).
+      let timer: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([
+        this.headLoader.then(() => true),
+        new Promise<false>((r) => {
+          timer = setTimeout(() => r(false), HEAD_LOAD_WAIT_MS);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!waited)
+        this.logger.warn(
+          `${start.how} head ${idKey(start.hash).slice(0, 16)} is not available yet; still loading it`,
+        );
     }
   }
 
-  /** Loads the configured latest block (locally, else from peers, retrying) and makes it the head. */
-  private async loadConfiguredHead(hash: Uint8Array): Promise<void> {
+  /** Loads the configured or restored head (locally, else from peers, retrying) and makes it the head. */
+  private async loadStartHead(hash: Uint8Array, how: "configured" | "restored"): Promise<void> {
     while (this.connected && this.head === null) {
       const block = await this.getBlock(hash);
       if (block !== null) {
-        if (this.head === null) this.setHead({ hash, block }, "configured");
+        if (this.head === null) this.setHead({ hash, block }, how);
         return;
       }
       await new Promise((r) => setTimeout(r, 1000).unref());
     }
+  }
+
+  /** What the state file holds now. */
+  private savedState(): SavedNodeState {
+    const c = this.config;
+    const head = this.head?.hash ?? this.startHead?.hash ?? null;
+    const peers = this.relay.peerAddresses(SAVED_PEERS);
+    // Peers of an earlier run not met again this time are kept (after those met), up to the limit.
+    for (const a of this.restoredPeers) if (peers.length < SAVED_PEERS && !peers.includes(a)) peers.push(a);
+    return {
+      version: 1,
+      chain_id: c.chain_id,
+      relay_secret_key: c.relay_secret_key ?? Buffer.from(this.relay.keys.secretKey).toString("hex"),
+      latest_block_hash: head === null ? null : `0x${idKey(head)}`,
+      peers,
+      saved_at: new Date().toISOString(),
+    };
   }
 
   /**
@@ -270,7 +355,7 @@ export class Node implements TransactionSender {
       maxStaleSeconds: c.verification_max_stale_seconds,
       maxFutureSkew: c.verification_max_future_skew,
       trustDefaultSeed: c.default_seed !== null,
-      peers: () => this.relay.peers.values(),
+      peers: () => this.relay.provenPeers(),
       latest: () => this.head,
       getBlock: (hash, peer) => this.getBlock(hash, peer),
       isVerified: (hash) => this.verified.has(idKey(hash)),
@@ -312,7 +397,7 @@ export class Node implements TransactionSender {
     this.config.validation_secret_key = Buffer.from(secret).toString("hex");
     this.config.validation_public_key = idKey(pub);
     this.config.validation_public_key_bytes = pub;
-    if (this.head === null && this.config.latest_block_hash === null) {
+    if (this.head === null && this.startHead === null) {
       const { block, atoms } = await createGenesis({
         chainId: this.config.chain_id,
         timestamp: Math.floor(Date.now() / 1000),
@@ -350,6 +435,7 @@ export class Node implements TransactionSender {
     this.validation = null;
     this.verification = null;
     if (wasConnected) {
+      this.state?.saveNow(); // with the peers, before the relay forgets them
       await this.relay.stop();
       await this.store.stop();
     }
@@ -359,11 +445,12 @@ export class Node implements TransactionSender {
 
   // ---- head ----
 
-  private setHead(head: Head, how: NodeEvents["head"][2]): void {
+  private setHead(head: Head, how: HeadSource): void {
     this.head = head;
     this.chain.rememberBlock(head.hash, head.block);
     this.relay.latestBlockHash = head.hash;
     this.logger.info(`Head ${how}: height ${head.block.height} ${idKey(head.hash)}`);
+    this.state?.saveNow(); // before any peer hears of it
     this.events.emit("head", head.hash, head.block, how);
     if (this.connected && how !== "produced") this.relay.ping();
   }
@@ -468,7 +555,7 @@ export class Node implements TransactionSender {
     const out: Peer[] = [];
     for (const key of route.keys()) {
       const p = route.get(key);
-      if (p?.registered) out.push(p);
+      if (p !== undefined && this.relay.isProven(p)) out.push(p);
     }
     return out;
   }
@@ -483,5 +570,14 @@ export class Node implements TransactionSender {
 
   sendTransactionHash(peer: Peer, hash: Uint8Array): boolean {
     return this.relay.sendTransaction(peer, hash);
+  }
+}
+
+function validAddress(a: string): boolean {
+  try {
+    parseSeed(a);
+    return true;
+  } catch {
+    return false;
   }
 }

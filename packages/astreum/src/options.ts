@@ -91,3 +91,47 @@ export function keyOption(opts: Options, key: string): Uint8Array | null {
   if (bytes.length !== 32) throw new ConfigError(key, `expected 32 bytes, got ${bytes.length}`);
   return bytes;
 }
+
+/** Levenshtein distance, small strings only (option names). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The known key a misspelt one most likely means: the same letters without `_` and case, else the
+ * nearest by edits when they are few (at most 2, or a third of the longer name).
+ */
+export function closestKey(key: string, known: Iterable<string>): string | null {
+  const flat = (k: string): string => k.replace(/_/g, "").toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    if (flat(k) === flat(key)) return k;
+    const d = editDistance(k, key);
+    if (d <= Math.max(2, Math.floor(Math.max(k.length, key.length) / 3)) && d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * Refuses keys of `opts` that are not in `known` (own enumerable keys whose value is not undefined):
+ * a ConfigError naming the first unknown key, with the known key it most likely means. `what` names
+ * the thing configured ("Node config", "RelayNode option", …).
+ */
+export function rejectUnknownKeys(opts: object, known: ReadonlySet<string>, what: string): void {
+  for (const [key, value] of Object.entries(opts)) {
+    if (value === undefined || known.has(key)) continue;
+    const hint = closestKey(key, known);
+    throw new ConfigError(key, `unknown ${what} key${hint === null ? "" : `; did you mean ${hint}?`}`);
+  }
+}

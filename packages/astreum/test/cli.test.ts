@@ -80,6 +80,16 @@ describe("astreum eval / run", () => {
     expect(r.stderr).toMatch(/^warning: actor 'bad' ended with error: STACK_UNDERFLOW/);
   });
 
+  it("eval and run stop a runaway program at a default meter limit; --no-meter-limit lifts it", () => {
+    const r = astreum(["eval", "((' ((' ()) loop fn)) (' loop) def) ((' ()) loop fn)"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/METER_EXCEEDED: .* of 100000000 already used/);
+    const lifted = astreum(["eval", "(1 2 +)", "--no-meter-limit"]);
+    expect(lifted.stdout).toBe("[3]\n");
+    const raised = astreum(["eval", "(1 2 +)", "--meter-limit", "200000000"]);
+    expect(raised.stdout).toBe("[3]\n");
+  });
+
   it("a runaway program ends at the meter limit instead of hanging", () => {
     const r = astreum([
       "eval",

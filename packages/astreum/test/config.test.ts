@@ -183,5 +183,37 @@ describe("resolveConfig", () => {
     expect(r.additional_seeds).not.toBe(seeds);
     expect(errorKey({ additional_seeds: "127.0.0.1:1" })).toBe("additional_seeds");
     expect(errorKey({ additional_seeds: [1] })).toBe("additional_seeds");
+    // malformed entries are errors naming the key and the entry, not warnings at bootstrap
+    expect(errorKey({ additional_seeds: ["127.0.0.1:1", "127.0.0.1"] })).toBe("additional_seeds");
+    expect(() => resolveConfig({ additional_seeds: ["a:1", "[::1]80"] })).toThrow(/entry 1 "\[::1\]80"/);
+    expect(errorKey({ default_seed: "no-port" })).toBe("default_seed");
+    expect(errorKey({ default_seed: "host:0" })).toBe("default_seed");
+  });
+
+  it("unknown keys are errors naming the key, with the key most likely meant", () => {
+    expect(errorKey({ bogus_key: 1 })).toBe("bogus_key");
+    expect(() => resolveConfig({ peer_timout: 5 } as NodeConfig)).toThrow(/did you mean peer_timeout\?/);
+    expect(() => resolveConfig({ bind_address: "::" } as NodeConfig)).toThrow(/did you mean bindAddress\?/);
+    expect(() => resolveConfig({ coldStoragePath: "/x" } as NodeConfig)).toThrow(
+      /did you mean cold_storage_path\?/,
+    );
+    // a key given as undefined is absent; legacy aliases and derived entries are accepted
+    expect(errorKey({ bogus_key: undefined })).toBe("accepted");
+    expect(errorKey({ hot_storage_default_limit: 5, retention_days: 3 })).toBe("accepted");
+    const resolved = resolveConfig({ validation_secret_key: "11".repeat(32) });
+    expect(errorKey({ ...resolved })).toBe("accepted");
+  });
+
+  it("TypeScript-only keys: stateDirectory defaults to cold_storage_path (null keeps nothing), peer caps", () => {
+    const dir = mkdtempSync(join(tmpdir(), "astreum-config-state-"));
+    dirs.push(dir);
+    expect(resolveConfig({}).stateDirectory).toBeNull();
+    expect(resolveConfig({ cold_storage_path: dir }).stateDirectory).toBe(dir);
+    expect(resolveConfig({ cold_storage_path: dir, stateDirectory: null }).stateDirectory).toBeNull();
+    expect(resolveConfig({ stateDirectory: "/elsewhere" }).stateDirectory).toBe("/elsewhere");
+    expect(errorKey({ stateDirectory: 5 } as never)).toBe("stateDirectory");
+    expect(resolveConfig({})).toMatchObject({ maxPeersPerIp: 8, maxPeersPerSubnet: 32 });
+    expect(resolveConfig({ maxPeersPerIp: "0" }).maxPeersPerIp).toBe(0);
+    expect(errorKey({ maxPeersPerSubnet: -1 })).toBe("maxPeersPerSubnet");
   });
 });

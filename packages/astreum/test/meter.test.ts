@@ -1,4 +1,4 @@
-import { Machine, Meter, MeterExceededError } from "astreum";
+import { ConfigError, Machine, Meter, MeterExceededError } from "astreum";
 import { describe, expect, it } from "vitest";
 import { runSrc } from "./helpers.js";
 
@@ -73,5 +73,35 @@ describe("Meter (facts §5.8)", () => {
     expect(cost("(1 2 (' (a b)) (' (a b +)) fn)")).toBe(1 + 1 + 2 + 3 + 4 + 6);
     expect(cost("((' (1 2 3)) (' (1 2)) is_eq)")).toBe(3 + 2 + 3);
     expect(cost("(1000 100000 +)")).toBe(2 + 3 + 6);
+  });
+});
+
+describe("Machine options", () => {
+  it("take the seed's snake_case spellings too; unknown keys are errors naming the key", () => {
+    const seed = new Machine(null, { meter_enabled: true, meter_limit: 1_000_000, allow_threading: false });
+    expect([seed.meter.limit, seed.meter.enabled, seed.allowThreading]).toEqual([1_000_000, true, false]);
+    expect(() => seed.runSource("(1 2 +)")).not.toThrow();
+    const tight = new Machine(null, { meter_limit: 3 });
+    expect(() => tight.runSource("(1 2 +)")).toThrow(MeterExceededError);
+    const bad: [object, string, RegExp?][] = [
+      [{ bogus_key: 1 }, "bogus_key"],
+      [{ meterlimit: 5 }, "meterlimit", /did you mean meterLimit\?/],
+      [{ meterLimit: 5, meter_limit: 6 }, "meter_limit", /given twice/],
+      [{ meter_limit: -1 }, "meterLimit"],
+      [{ meterEnabled: "yes" }, "meterEnabled"],
+      [{ limits: { maxDepth: 5 } }, "maxDepth", /did you mean maxCallDepth\?/],
+      [{ limits: { maxCallDepth: 0 } }, "maxCallDepth"],
+    ];
+    for (const [opts, key, message] of bad) {
+      let err: unknown;
+      try {
+        new Machine(null, opts as never);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, key).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).key).toBe(key);
+      if (message !== undefined) expect((err as Error).message).toMatch(message);
+    }
   });
 });

@@ -161,6 +161,132 @@ describe("astreum node + astreum tx send", () => {
   });
 });
 
+/** Starts `astreum node ARGS --json` and collects its events. */
+function startNode(args: string[]) {
+  const child = spawn(process.execPath, [cli, "node", ...args, "--json"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const events: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  createInterface({ input: child.stdout! }).on("line", (l) => events.push(JSON.parse(l)));
+  const waitEvent = async (match: (e: Record<string, unknown>) => boolean, what: string) => {
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const e = events.find(match);
+      if (e !== undefined) return e;
+      if (Date.now() > end || child.exitCode !== null)
+        throw new Error(`no ${what}; got ${JSON.stringify(events)} ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, events, waitEvent };
+}
+
+describe("a node with a state directory (what a network simulator runs)", () => {
+  it("a validator killed with SIGKILL comes back with its relay key and head; tx send --wait prints the hash on timeout", async () => {
+    const key = join(tmp, "restart-validator.json");
+    await run(["keygen", "--out", key]);
+    const state = join(tmp, "state");
+    const args = [
+      "--validate",
+      key,
+      "--state-dir",
+      state,
+      "--no-default-seed",
+      "--port",
+      "0",
+      "--bind",
+      "127.0.0.1",
+    ];
+    const first = startNode(args);
+    const listening = await first.waitEvent((e) => e.event === "listening", "listening");
+    expect(listening.time).toEqual(expect.any(Number));
+    await first.waitEvent((e) => e.event === "head" && (e.height as number) >= 2, "height 2");
+    first.child.kill("SIGKILL");
+    await new Promise((r) => first.child.on("exit", r));
+    const last = Math.max(...first.events.filter((e) => e.event === "head").map((e) => e.height as number));
+    expect(statSync(join(state, "node-state.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(state, "atoms", "level_0")).isDirectory()).toBe(true);
+    expect(statSync(join(state, "logs")).isDirectory()).toBe(true);
+
+    const second = startNode(args);
+    const again = await second.waitEvent((e) => e.event === "listening", "listening");
+    expect(again.relay_public_key).toBe(listening.relay_public_key);
+    const restored = await second.waitEvent((e) => e.event === "head", "a head");
+    expect(restored.how).toBe("restored");
+    // a head is written (atomically) before it is announced: nothing announced is lost
+    expect(restored.height as number).toBeGreaterThanOrEqual(last);
+    await second.waitEvent((e) => e.event === "head" && e.how === "produced", "a new block");
+    expect(second.events.some((e) => e.how === "genesis")).toBe(false);
+
+    // A transfer no block can include (its counter is far ahead): --wait times out, after
+    // printing which transaction it waited for.
+    const pending = await run([
+      "tx",
+      "send",
+      "--key",
+      key,
+      "--to",
+      "cd".repeat(32),
+      "--amount",
+      "1",
+      "--counter",
+      "99",
+      "--default-seed",
+      `127.0.0.1:${again.port}`,
+      "--bind",
+      "127.0.0.1",
+      "--no-logging",
+      "--wait",
+      "--timeout",
+      "3",
+      "--json",
+    ]);
+    expect(pending.code).toBe(1);
+    const printed = JSON.parse(pending.stdout) as { transaction: string; status: string };
+    expect(printed.transaction).toMatch(/^[0-9a-f]{64}$/);
+    expect(printed.status).toBe("PENDING");
+    expect(pending.stderr).toMatch(/not included within 3 s/);
+    second.child.kill("SIGTERM");
+    expect(await new Promise((r) => second.child.on("exit", r))).toBe(0);
+  });
+
+  it("keygen --relay makes a relay key; --relay-key fixes the node's identity", async () => {
+    const file = join(tmp, "relay.json");
+    const made = await run(["keygen", "--relay", "--out", file]);
+    expect(made.code).toBe(0);
+    const pub = made.stdout.trim();
+    const n = startNode([
+      "--relay-key",
+      file,
+      "--no-default-seed",
+      "--port",
+      "0",
+      "--bind",
+      "127.0.0.1",
+      "--no-logging",
+    ]);
+    const listening = await n.waitEvent((e) => e.event === "listening", "listening");
+    expect(listening.relay_public_key).toBe(pub);
+    n.child.kill("SIGTERM");
+    await new Promise((r) => n.child.on("exit", r));
+  });
+
+  it("an unknown key in the config file is an error naming it", async () => {
+    const file = join(tmp, "typo.json");
+    writeFileSync(file, JSON.stringify({ incoming_port: 0, peer_timout: 5 }));
+    const r = await run(["node", "--config", file, "--no-logging"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "error: CONFIG_INVALID: invalid config peer_timout: unknown Node config key; did you mean peer_timeout?\n",
+    );
+  });
+});
+
 describe("configuration precedence", () => {
   it("defaults < config file < environment (ASTREUM_<KEY>) < flags", () => {
     const file = join(tmp, "config.json");
@@ -193,6 +319,18 @@ describe("configuration precedence", () => {
       default_seed: null,
       bindAddress: "127.0.0.1",
       additional_seeds: ["10.0.0.1:1", "10.0.0.2:2"],
+    });
+    expect(buildNodeConfig({ stateDir: "/s" }, {}, {})).toEqual({
+      stateDirectory: "/s",
+      cold_storage_path: "/s/atoms",
+      loggingDirectory: "/s/logs",
+    });
+    expect(buildNodeConfig({ stateDir: "/s" }, { cold_storage_path: "/c" }, {})).toMatchObject({
+      cold_storage_path: "/c",
+    });
+    expect(configFromEnv({ ASTREUM_STATE_DIRECTORY: "/e", ASTREUM_MAX_PEERS_PER_IP: "2" })).toEqual({
+      stateDirectory: "/e",
+      maxPeersPerIp: 2,
     });
     expect(buildNodeConfig({ defaultSeed: false, logging: false, verbose: true }, {}, {})).toEqual({
       default_seed: null,

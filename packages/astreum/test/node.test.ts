@@ -122,9 +122,10 @@ describe("sendTransaction(node, tx)", () => {
     await v.validate(generateKeyPair().secretKey);
     const head = v.latestBlock!;
     const client = makeNode({ peer_timeout_interval: 0.2, latest_block_hash: hex(v.latestBlockHash!) });
-    await client.connect();
+    await client.store.start();
     await client.storeAtoms(head.atoms());
-    await waitFor("configured head", () => client.latestBlock !== null);
+    await client.connect(); // resolves with the configured head loaded
+    expect(client.latestBlock).not.toBeNull();
     const e3 = await sendTransaction(client, signed()).catch((e: unknown) => e);
     expect(e3).toBeInstanceOf(NoValidatorAvailableError);
     expect((e3 as Error).message).toBe("no validator available");

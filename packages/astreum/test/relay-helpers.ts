@@ -7,13 +7,21 @@ import { join } from "node:path";
 import {
   AtomStore,
   type AtomStoreOptions,
+  decodeMessage,
+  decodeObjectRequest,
+  encodeContact,
   encodeHandshakeDatagram,
   encodeNormalDatagram,
+  encodeObjectResponse,
+  ObjectRequestCode,
+  ObjectResponseCode,
+  openBody,
   type RelayKeyPair,
   RelayNode,
   type RelayNodeOptions,
   relayKeyPair,
   sharedKey,
+  Topic,
 } from "astreum";
 
 export interface TestNode {
@@ -138,6 +146,45 @@ export class RawClient {
       topic,
       content,
     });
+  }
+
+  /** The atom ids of OBJECT_GETs from `peerKey` among the datagrams received since index `from`. */
+  requestsFrom(peerKey: Uint8Array, from = 0): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const r of this.received.slice(from)) {
+      try {
+        const m = decodeMessage(r.msg.subarray(8));
+        if (m.handshake || Buffer.compare(m.senderPublicKey, peerKey) !== 0) continue;
+        const { topic, content } = openBody(this.shared(peerKey), m.body);
+        if (topic !== Topic.OBJECT_REQUEST) continue;
+        const q = decodeObjectRequest(content);
+        if (q.code === ObjectRequestCode.GET) out.push(q.atomId);
+      } catch {
+        // not for us
+      }
+    }
+    return out;
+  }
+
+  /** An OBJECT_RESPONSE (PROVIDER, naming this client) for `id`: how any node answers a GET it cannot serve. */
+  answer(to: Uint8Array, id: Uint8Array, port: number = this.port): Uint8Array {
+    const data = encodeContact({ publicKey: this.keys.publicKey, host: "127.0.0.1", port: this.port });
+    const content = encodeObjectResponse({ code: ObjectResponseCode.PROVIDER, atomId: id, data });
+    return this.normal(to, Topic.OBJECT_RESPONSE, content, port);
+  }
+
+  /**
+   * Joins a node as an honest peer does: a handshake, then the answer to the node's challenge (the
+   * OBJECT_GET it sends back), which registers this client there.
+   */
+  async join(nodeKey: Uint8Array, nodePort: number, host = "127.0.0.1"): Promise<void> {
+    const seen = this.received.length;
+    await this.send(this.handshake(), nodePort, host);
+    const [id] = await waitFor("the node's challenge", () => {
+      const ids = this.requestsFrom(nodeKey, seen);
+      return ids.length > 0 && ids;
+    });
+    await this.send(this.answer(nodeKey, id!), nodePort, host);
   }
 
   send(datagram: Uint8Array, port: number, host = "127.0.0.1"): Promise<void> {

@@ -120,7 +120,8 @@ describe("fetching through the network", () => {
   });
 
   it("a list larger than one datagram arrives over several list requests", async () => {
-    const [a, b] = await connectedPair();
+    // a generous wait (20 s): the walk takes several round trips, slow on a loaded machine
+    const [a, b] = await connectedPair({}, {}, { atom_fetch_interval: 0.05, atom_fetch_retries: 400 });
     const items = Array.from({ length: 400 }, (_, i) => new BytesExpr(new Uint8Array(300).fill(i % 251)));
     items.forEach((it, i) => {
       it.value[0] = i >> 8;

@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { Machine, type MachineOptions } from "../machine/index.js";
 import { formatActorFailure, formatError, formatStack } from "./format.js";
 import { registerNodeCommands } from "./node-commands.js";
-import { addMachineOptions, type MachineFlags, machineOptions } from "./options.js";
+import { addMachineOptions, DEFAULT_METER_LIMIT, type MachineFlags, machineOptions } from "./options.js";
 import { startRepl } from "./repl.js";
 
 /** Evaluates every top-level form; prints the final stack, or the error with exit code 1. */
@@ -34,6 +34,7 @@ addMachineOptions(
     .command("run")
     .description("evaluate every top-level form of FILE and print the final stack")
     .argument("<file>", "source file"),
+  DEFAULT_METER_LIMIT,
 ).action((file: string, flags: MachineFlags) => {
   let source: string;
   try {
@@ -43,7 +44,7 @@ addMachineOptions(
     process.exitCode = 1;
     return;
   }
-  execute(source, machineOptions(flags), file);
+  execute(source, machineOptions(flags, DEFAULT_METER_LIMIT), file);
 });
 
 addMachineOptions(
@@ -51,8 +52,9 @@ addMachineOptions(
     .command("eval")
     .description("evaluate SOURCE and print the final stack")
     .argument("<source>", "program text, e.g. '(1 2 +)'"),
+  DEFAULT_METER_LIMIT,
 ).action((source: string, flags: MachineFlags) => {
-  execute(source, machineOptions(flags));
+  execute(source, machineOptions(flags, DEFAULT_METER_LIMIT));
 });
 
 addMachineOptions(

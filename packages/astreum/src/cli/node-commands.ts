@@ -8,6 +8,8 @@ import { sendTransaction } from "../consensus/send-transaction.js";
 import { createTransaction } from "../consensus/transaction.js";
 import { Node } from "../node.js";
 import { ConfigError } from "../options.js";
+import { relayKeyPair } from "../relay/keys.js";
+import type { Peer } from "../relay/peer.js";
 import { buildNodeConfig, ENV_PREFIX, type NodeFlags, readKeyFile } from "./node-config.js";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
@@ -40,12 +42,26 @@ function addNodeOptions(cmd: Command): Command {
     .option("--log-dir <dir>", "log directory (default: the platform state directory)")
     .option("--no-logging", "logging_enabled false: no log files at all")
     .option("--verbose", "mirror log records to stdout")
-    .option("--latest-block-hash <hex>", "start from this block");
+    .option("--latest-block-hash <hex>", "start from this block")
+    .option(
+      "--state-dir <dir>",
+      "keep the relay key, latest verified head and known peers here across restarts (node-state.json),\n" +
+        "with the atoms in DIR/atoms and the logs in DIR/logs unless configured otherwise",
+    )
+    .option("--relay-key <keyfile>", "relay_secret_key from KEYFILE (keygen --relay's JSON, or bare hex)");
 }
 
+/** One event line: JSON with the time (ms since 1970) first, or text. */
 function printEvent(json: boolean, event: Record<string, unknown>, text: string): void {
-  process.stdout.write(json ? `${JSON.stringify(event)}\n` : `${text}\n`);
+  process.stdout.write(json ? `${JSON.stringify({ time: Date.now(), ...event })}\n` : `${text}\n`);
 }
+
+const peerEvent = (event: string, p: Peer) => ({
+  event,
+  key: p.key,
+  host: p.address.host,
+  port: p.address.port,
+});
 
 function fail(err: unknown): void {
   const code = (err as { code?: unknown }).code;
@@ -69,7 +85,7 @@ export function registerNodeCommands(program: Command): void {
         "--validate <keyfile>",
         "validate with the Ed25519 secret key in KEYFILE (see keygen); a validation_secret_key in the config also validates",
       )
-      .option("--json", "one JSON object per line on stdout (events: listening, head)"),
+      .option("--json", "one JSON object per line on stdout (events: listening, head, peer, peer_removed)"),
   ).action(async (flags: NodeFlags & { validate?: string; json?: boolean }) => {
     let node: Node;
     try {
@@ -80,27 +96,42 @@ export function registerNodeCommands(program: Command): void {
       node.on("head", (hash, block, how) =>
         printEvent(
           json,
-          { event: "head", height: block.height, hash: hex(hash), how },
+          { event: "head", height: block.height, hash: hex(hash), how, timestamp: block.timestamp },
           `head ${block.height} ${hex(hash)} (${how})`,
         ),
       );
-      if (key !== null) await node.validate(key);
-      else if (node.config.validation_secret_key !== null) await node.validate();
-      else await node.verify();
-      const c = node.config;
-      printEvent(
-        json,
-        {
-          event: "listening",
-          port: c.incoming_port,
-          relay_public_key: c.relay_public_key,
-          validation_public_key: c.validation_public_key,
-          chain: c.chain,
-          chain_id: c.chain_id,
-        },
-        `astreum node: relay ${c.relay_public_key} on port ${c.incoming_port}` +
-          (c.validation_public_key === null ? "" : `, validating as ${c.validation_public_key}`),
+      node.relay.on("peer", (p) =>
+        printEvent(
+          json,
+          peerEvent("peer", p),
+          `peer ${p.key} joined from ${p.address.host}:${p.address.port}`,
+        ),
       );
+      node.relay.on("peerRemoved", (p) =>
+        printEvent(json, peerEvent("peer_removed", p), `peer ${p.key} left`),
+      );
+      // Printed as soon as the socket is bound, before the first handshake goes out: whoever
+      // forwards datagrams to this node (a simulator's link) can start before any answer comes.
+      const c = node.config;
+      const validating = key !== null ? hex(publicKeyOf(key)) : c.validation_public_key;
+      node.relay.on("listening", (port) =>
+        printEvent(
+          json,
+          {
+            event: "listening",
+            port,
+            relay_public_key: node.relay.publicKeyHex,
+            validation_public_key: validating,
+            chain: c.chain,
+            chain_id: c.chain_id,
+          },
+          `astreum node: relay ${node.relay.publicKeyHex} on port ${port}` +
+            (validating === null ? "" : `, validating as ${validating}`),
+        ),
+      );
+      if (key !== null) await node.validate(key);
+      else if (c.validation_secret_key !== null) await node.validate();
+      else await node.verify();
     } catch (err) {
       fail(err);
       return;
@@ -120,8 +151,9 @@ export function registerNodeCommands(program: Command): void {
     .command("keygen")
     .description("make an Ed25519 key pair for validating or sending transactions")
     .option("--out <file>", "write the key file here (mode 0600) and print only the public key")
-    .action((flags: { out?: string }) => {
-      const { secretKey, publicKey } = generateKeyPair();
+    .option("--relay", "an X25519 relay key pair instead (for --relay-key)")
+    .action((flags: { out?: string; relay?: boolean }) => {
+      const { secretKey, publicKey } = flags.relay === true ? relayKeyPair() : generateKeyPair();
       const text = `${JSON.stringify({ secret_key: hex(secretKey), public_key: hex(publicKey) })}\n`;
       if (flags.out === undefined) {
         process.stdout.write(text);
@@ -190,14 +222,21 @@ export function registerNodeCommands(program: Command): void {
         const result: Record<string, unknown> = { transaction: hex(hash), counter: counter.toString() };
         if (flags.wait === true) {
           let found: Awaited<ReturnType<Node["getTransactionReceipt"]>> = null;
-          await until(
-            async () => {
-              found = await n.getTransactionReceipt(hash);
-              return found !== null;
-            },
-            deadline,
-            "the transaction was not included in time",
-          );
+          try {
+            await until(
+              async () => {
+                found = await n.getTransactionReceipt(hash);
+                return found !== null;
+              },
+              deadline,
+              `the transaction was not included within ${flags.timeout} s`,
+            );
+          } catch (err) {
+            // It was sent: say which transaction, so it can be looked for later.
+            result.status = "PENDING";
+            process.stdout.write(flags.json === true ? `${JSON.stringify(result)}\n` : `${hex(hash)}\n`);
+            throw err;
+          }
           const f = found!;
           result.block = hex(f.blockHash);
           result.height = f.block.height;

@@ -1,21 +1,18 @@
 // The node configuration of the CLI commands. Precedence: defaults < config file (JSON, the seed's
 // snake_case keys) < environment (ASTREUM_<KEY>, e.g. ASTREUM_INCOMING_PORT=0; values read as JSON
 // when they parse, else as text) < command-line flags.
+// `--state-dir DIR` keeps everything of the node in DIR: its state file (relay key, latest verified
+// head, known peers), its atoms (DIR/atoms, unless cold_storage_path is set) and its logs (DIR/logs,
+// unless a log directory is set).
 import { readFileSync } from "node:fs";
-import { CONFIG_DEFAULTS, type NodeConfig } from "../config.js";
+import { join } from "node:path";
+import { CONFIG_DEFAULTS, type NodeConfig, TS_ONLY_CONFIG_KEYS } from "../config.js";
 import { ConfigError } from "../options.js";
 
 export const ENV_PREFIX = "ASTREUM_";
 
 /** Keys settable through the environment: the seed's keys plus the TypeScript-only ones. */
-const ENV_KEYS = [
-  ...Object.keys(CONFIG_DEFAULTS),
-  "bindAddress",
-  "advertiseAddress",
-  "loggingDirectory",
-  "coldStorageFsync",
-  "maxDatagramSize",
-];
+const ENV_KEYS = [...Object.keys(CONFIG_DEFAULTS), ...TS_ONLY_CONFIG_KEYS];
 
 export function readConfigFile(path: string): NodeConfig {
   let text: string;
@@ -67,6 +64,8 @@ export interface NodeFlags {
   logging?: boolean;
   verbose?: boolean;
   latestBlockHash?: string;
+  stateDir?: string;
+  relayKey?: string;
 }
 
 /** defaults < file < environment < flags. */
@@ -86,6 +85,13 @@ export function buildNodeConfig(flags: NodeFlags, base: NodeConfig = {}, env = p
   if (flags.logging === false) config.logging_enabled = false;
   if (flags.verbose === true) config.verbose = true;
   if (flags.latestBlockHash !== undefined) config.latest_block_hash = flags.latestBlockHash;
+  if (flags.relayKey !== undefined)
+    config.relay_secret_key = Buffer.from(readKeyFile(flags.relayKey)).toString("hex");
+  if (flags.stateDir !== undefined) {
+    config.stateDirectory = flags.stateDir;
+    config.cold_storage_path ??= join(flags.stateDir, "atoms");
+    config.loggingDirectory ??= join(flags.stateDir, "logs");
+  }
   return config as NodeConfig;
 }
 

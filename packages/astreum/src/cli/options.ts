@@ -1,22 +1,34 @@
-// Options shared by every subcommand: metering and threading switches -> MachineOptions.
+// Options shared by the machine subcommands: metering and threading switches -> MachineOptions.
+// `run` and `eval` stop a program at DEFAULT_METER_LIMIT metered bytes unless told otherwise, so a
+// runaway program ends by itself (the REPL keeps no limit by default: one meter spans the session).
 import { type Command, InvalidArgumentError } from "commander";
 import type { MachineOptions } from "../machine/index.js";
 
+/** The meter limit of `run` and `eval`: 10^8 bytes, a few seconds of a runaway loop. */
+export const DEFAULT_METER_LIMIT = 100_000_000;
+
 export interface MachineFlags {
-  meterLimit?: number;
+  /** A number of bytes, false for --no-meter-limit, undefined when not given. */
+  meterLimit?: number | false;
   meter: boolean;
   threading: boolean;
 }
 
-export function addMachineOptions(cmd: Command): Command {
+export function addMachineOptions(cmd: Command, defaultLimit: number | null = null): Command {
   return cmd
-    .option("--meter-limit <bytes>", "stop with MeterExceededError past this many metered bytes", parseLimit)
+    .option(
+      "--meter-limit <bytes>",
+      `stop with MeterExceededError past this many metered bytes${defaultLimit === null ? "" : ` (default ${defaultLimit})`}`,
+      parseLimit,
+    )
+    .option("--no-meter-limit", "no meter limit: run until the program ends")
     .option("--no-meter", "do not meter (no limit applies)")
     .option("--no-threading", "disable spawn/send/receive (they push NIL)");
 }
 
-export function machineOptions(flags: MachineFlags): MachineOptions {
-  return { meterEnabled: flags.meter, meterLimit: flags.meterLimit ?? null, allowThreading: flags.threading };
+export function machineOptions(flags: MachineFlags, defaultLimit: number | null = null): MachineOptions {
+  const limit = flags.meterLimit === false ? null : (flags.meterLimit ?? defaultLimit);
+  return { meterEnabled: flags.meter, meterLimit: limit, allowThreading: flags.threading };
 }
 
 function parseLimit(value: string): number {

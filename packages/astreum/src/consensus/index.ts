@@ -57,5 +57,5 @@ export {
   type ScheduledValidator,
   type Staker,
 } from "./validator-schedule.js";
-export { VerificationWorker, type VerifierHost } from "./verification-worker.js";
+export { UnavailableHeads, VerificationWorker, type VerifierHost } from "./verification-worker.js";
 export { verifyBlockState, verifyGenesis, verifyHeader } from "./verify-block.js";

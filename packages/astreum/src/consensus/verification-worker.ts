@@ -1,13 +1,16 @@
 // The verification worker (facts §4.13). Every `verify_blockchain_interval` seconds: collect the
-// heads peers report in their pings; for each head not yet known, walk back to a verified block (or
-// genesis), then verify forward: header rules, then re-execution of the transactions on the
-// parent's state. A block that breaks a rule is remembered as rejected (with its reason), and so is
-// everything built on it. Among verified heads reported by at least one peer, whose timestamp is
-// neither older than `verification_max_stale_seconds` nor more than
-// `verification_max_future_skew` ahead, the highest is adopted if it is higher than the current
-// head (equal heights: the lexicographically smaller hash among candidates). With a default seed
-// configured, the node trusts the default seed's head instead (no re-execution, no age window).
-// A round also runs soon after a peer announces a head this node does not have.
+// heads proven peers report in their pings; for each head not yet known, walk back to a verified
+// block (or genesis), then verify forward: header rules, then re-execution of the transactions on
+// the parent's state. A block that breaks a rule is remembered as rejected (with its reason), and
+// so is everything built on it. A head that cannot be fetched is tried again after a growing pause
+// (UnavailableHeads). Among verified heads reported by at least one peer, not more than
+// `verification_max_future_skew` ahead of the clock and not more than
+// `verification_max_stale_seconds` older than the newest of them and the current head (the
+// staleness bound compares candidates, so an idle chain's head is still adopted), the highest is
+// adopted if it is higher than the current head (equal heights: the lexicographically smaller
+// hash among candidates). With a default seed configured, the node trusts the default seed's head
+// instead (no re-execution, no age window). A round also runs soon after a peer announces a head
+// this node does not have.
 
 import type { Logger } from "../logger.js";
 import type { Expr } from "../machine/expr.js";
@@ -52,14 +55,60 @@ export interface VerifierHost {
 const MIN_ROUND_GAP_MS = 100;
 /** Longest walk back from a reported head in one round. */
 const MAX_WALK = 100_000;
+/** Heads that could not be fetched, remembered at most. */
+const MAX_UNAVAILABLE = 1024;
+/** The pause before retrying an unavailable head grows to at most this many intervals. */
+const MAX_BACKOFF_INTERVALS = 64;
+
+/**
+ * Heads no peer could serve: after its n-th failure a head is skipped for 2^(n−1) intervals (the
+ * first retry is the next regular round), up to MAX_BACKOFF_INTERVALS. Bounded: only heads some
+ * peer still reports are kept, and at most MAX_UNAVAILABLE of them (the oldest failure forgotten).
+ */
+export class UnavailableHeads {
+  private readonly entries = new Map<string, { failures: number; retryAt: number }>();
+
+  constructor(private readonly intervalMs: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** True when `key` may be tried at `now`. */
+  due(key: string, now: number): boolean {
+    const e = this.entries.get(key);
+    return e === undefined || now >= e.retryAt;
+  }
+
+  failed(key: string, now: number): void {
+    const failures = (this.entries.get(key)?.failures ?? 0) + 1;
+    const pause = this.intervalMs * Math.min(2 ** (failures - 1), MAX_BACKOFF_INTERVALS);
+    this.entries.delete(key);
+    // 0.9: the regular round one pause later must not find it a few milliseconds early.
+    this.entries.set(key, { failures, retryAt: now + pause * 0.9 });
+    if (this.entries.size > MAX_UNAVAILABLE) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Forgets heads no peer reports any more. */
+  keepOnly(reported: ReadonlySet<string>): void {
+    for (const k of this.entries.keys()) if (!reported.has(k)) this.entries.delete(k);
+  }
+}
 
 export class VerificationWorker extends BackgroundLoop {
   private waker: AbortController | null = null;
   private wakeRequested = false;
-  readonly stats = { rounds: 0, verified: 0, rejected: 0, adopted: 0 };
+  readonly stats = { rounds: 0, verified: 0, rejected: 0, adopted: 0, unavailable: 0 };
+  /** Reported heads that could not be fetched, with their retry backoff. */
+  readonly unavailable: UnavailableHeads;
 
   constructor(private readonly host: VerifierHost) {
     super("verification worker", host.log);
+    this.unavailable = new UnavailableHeads(host.intervalSeconds * 1000);
   }
 
   /**
@@ -107,25 +156,26 @@ export class VerificationWorker extends BackgroundLoop {
     }
     const current = this.host.latest();
     const candidates: Head[] = [];
-    for (const { hash, peers } of heads.values()) {
+    this.unavailable.keepOnly(new Set(heads.keys()));
+    for (const [key, { hash, peers }] of heads) {
       if (signal?.aborted) return;
       if (current !== null && idsEqual(current.hash, hash)) continue;
       if (this.host.rejection(hash) !== undefined) continue;
+      if (!this.unavailable.due(key, this.now())) continue;
+      let block: Block | null;
       if (this.host.trustDefaultSeed) {
-        const block = await this.host.getBlock(hash, peers[0]);
-        if (block !== null && block.chainId === this.host.chainId) candidates.push({ hash, block });
-        continue;
+        block = await this.host.getBlock(hash, peers[0]);
+        if (block !== null && block.chainId !== this.host.chainId) continue;
+      } else block = await this.verifyChain(hash, peers[0]!);
+      if (block !== null) {
+        this.unavailable.forget(key);
+        candidates.push({ hash, block });
+      } else if (this.host.rejection(hash) === undefined) {
+        this.unavailable.failed(key, this.now());
+        this.stats.unavailable++;
       }
-      const block = await this.verifyChain(hash, peers[0]!);
-      if (block !== null) candidates.push({ hash, block });
     }
-    const now = (this.host.now?.() ?? Date.now()) / 1000;
-    const fresh = candidates.filter(
-      (c) =>
-        this.host.trustDefaultSeed ||
-        ((this.host.maxStaleSeconds < 0 || now - c.block.timestamp <= this.host.maxStaleSeconds) &&
-          (this.host.maxFutureSkew < 0 || c.block.timestamp - now <= this.host.maxFutureSkew)),
-    );
+    const fresh = this.host.trustDefaultSeed ? candidates : this.withinWindow(candidates, current);
     let best: Head | null = null;
     for (const c of fresh)
       if (
@@ -140,6 +190,28 @@ export class VerificationWorker extends BackgroundLoop {
       this.host.adopt(best, this.host.trustDefaultSeed ? "trusted" : "verified");
       this.stats.adopted++;
     }
+  }
+
+  private now(): number {
+    return this.host.now?.() ?? Date.now();
+  }
+
+  /**
+   * The candidates inside the time window: not more than maxFutureSkew ahead of the clock, and not
+   * more than maxStaleSeconds older than the newest candidate or the current head (negative values
+   * disable a check). The staleness bound compares heads with each other, not with the clock: on an
+   * idle chain the newest head may be old, and it is still the one to follow; the first head is
+   * always the newest candidate.
+   */
+  private withinWindow(candidates: Head[], current: Head | null): Head[] {
+    const now = this.now() / 1000;
+    const skew = this.host.maxFutureSkew;
+    const inTime = candidates.filter((c) => skew < 0 || c.block.timestamp - now <= skew);
+    const stale = this.host.maxStaleSeconds;
+    if (stale < 0) return inTime;
+    let newest = current?.block.timestamp ?? Number.NEGATIVE_INFINITY;
+    for (const c of inTime) newest = Math.max(newest, c.block.timestamp);
+    return inTime.filter((c) => newest - c.block.timestamp <= stale);
   }
 
   /**

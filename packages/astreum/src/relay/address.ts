@@ -1,6 +1,7 @@
 // Addresses: seeds (`host:port`, `[ipv6]:port`), peer addresses as seen on the socket, and the
 // raw IP bytes of provider contacts and route responses.
 import { isIP, isIPv4, isIPv6 } from "node:net";
+import { ConfigError, stringOption } from "../options.js";
 import { InvalidAddressError } from "./errors.js";
 
 export interface PeerAddress {
@@ -125,4 +126,41 @@ export function ipv6FromBytes(b: Uint8Array): string {
   const hex = groups.map((g) => g.toString(16));
   if (bestAt < 0) return hex.join(":");
   return `${hex.slice(0, bestAt).join(":")}::${hex.slice(bestAt + bestLen).join(":")}`;
+}
+
+/**
+ * The network a host belongs to for the route's diversity caps: its /24 for IPv4 (`a.b.c`), its /64
+ * for IPv6 (the first four groups, hex); the host itself when it is neither.
+ */
+export function subnetKey(host: string): string {
+  if (isIPv4(host)) return host.slice(0, host.lastIndexOf("."));
+  const b = ipv6ToBytes(host);
+  return b === null ? host : Buffer.from(b.subarray(0, 8)).toString("hex");
+}
+
+/** Parses a list of host:port strings, naming the option and the entry in the error. */
+export function seedList(key: string, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ConfigError(key, "must be a list of host:port strings");
+  return value.map((s: unknown, i) => {
+    if (typeof s !== "string") throw new ConfigError(key, `entry ${i} is not a string (${typeof s})`);
+    try {
+      parseSeed(s);
+    } catch (err) {
+      throw new ConfigError(key, `entry ${i} ${JSON.stringify(s)}: ${(err as Error).message}`);
+    }
+    return s;
+  });
+}
+
+/** A seed string (host:port) or null, naming the option in the error. */
+export function seedOption(key: string, value: unknown, fallback: string | null): string | null {
+  const s = stringOption({ [key]: value }, key, fallback);
+  if (s === null) return null;
+  try {
+    parseSeed(s);
+  } catch (err) {
+    throw new ConfigError(key, `${JSON.stringify(s)}: ${(err as Error).message}`);
+  }
+  return s;
 }

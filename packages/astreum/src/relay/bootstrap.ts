@@ -1,6 +1,7 @@
-// Bootstrap: handshakes to default_seed and additional_seeds, when the relay starts and again while
-// it has no peers. It also remembers where the default seed resolved to, so a peer speaking from
-// that address and port is marked as the default seed (several nodes often share one host).
+// Bootstrap: handshakes to default_seed, additional_seeds and the peers known from an earlier run,
+// when the relay starts (the relay repeats it; see RelayNode). It also remembers where the default
+// seed resolved to, so a peer speaking from that address and port is marked as the default seed
+// (several nodes often share one host).
 import type { Logger } from "../logger.js";
 import { addressKey, type PeerAddress, parseSeed } from "./address.js";
 
@@ -8,7 +9,7 @@ import { addressKey, type PeerAddress, parseSeed } from "./address.js";
 export interface BootstrapHost {
   readonly defaultSeed: string | null;
   readonly additionalSeeds: readonly string[];
-  readonly bootstrapRetryMs: number;
+  readonly knownPeers: readonly string[];
   readonly log: Logger;
   isConnected(): boolean;
   resolve(host: string): Promise<string | null>;
@@ -16,7 +17,6 @@ export interface BootstrapHost {
 }
 
 export class Bootstrap {
-  private last = 0;
   /** host|port of the resolved default seed (a peer there is the default seed). */
   private readonly defaultSeedAddresses = new Set<string>();
 
@@ -28,21 +28,25 @@ export class Bootstrap {
     return [...(h.defaultSeed === null ? [] : [h.defaultSeed]), ...h.additionalSeeds];
   }
 
+  /** The seeds, then the known peers that are not seeds too. */
+  get addresses(): string[] {
+    const seeds = this.seeds;
+    const known = new Set(seeds);
+    return [...seeds, ...this.host.knownPeers.filter((a) => !known.has(a))];
+  }
+
   isDefaultSeed(address: PeerAddress): boolean {
     return this.defaultSeedAddresses.has(addressKey(address));
   }
 
-  /** True when bootstrap_retry_interval has passed since the last attempt. */
-  retryDue(now: number): boolean {
-    return now - this.last >= this.host.bootstrapRetryMs;
-  }
-
-  /** Sends handshakes to default_seed and additional_seeds (invalid entries are logged and skipped). */
-  async run(): Promise<void> {
+  /**
+   * Sends handshakes to the seeds and known peers (invalid entries are logged and skipped), except
+   * to resolved addresses `skip` accepts.
+   */
+  async run(skip?: (address: PeerAddress) => boolean): Promise<void> {
     const h = this.host;
     if (!h.isConnected()) return;
-    this.last = Date.now();
-    for (const [i, text] of this.seeds.entries()) {
+    for (const [i, text] of this.addresses.entries()) {
       let a: PeerAddress;
       try {
         a = parseSeed(text);
@@ -54,6 +58,7 @@ export class Bootstrap {
       if (host === null || !h.isConnected()) continue;
       if (i === 0 && h.defaultSeed !== null)
         this.defaultSeedAddresses.add(addressKey({ host, port: a.port }));
+      if (skip?.({ host, port: a.port })) continue;
       h.sendHandshake({ host, port: a.port });
     }
   }

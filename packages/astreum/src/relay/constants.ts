@@ -41,3 +41,7 @@ export const REFERENCE_READ_SIZE = 4096;
 
 export const DEFAULT_INCOMING_PORT = 52_780;
 export const DEFAULT_SEED = "bootstrap.astreum.org:52780";
+
+/** Route diversity caps: proven peers per IP address, and per /24 (IPv4) or /64 (IPv6) network. */
+export const DEFAULT_MAX_PEERS_PER_IP = 8;
+export const DEFAULT_MAX_PEERS_PER_SUBNET = 32;

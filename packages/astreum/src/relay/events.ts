@@ -5,7 +5,9 @@ import type { Peer } from "./peer.js";
 import type { Ping } from "./ping.js";
 
 export interface RelayEvents {
-  /** A peer completed a handshake and was registered. */
+  /** The sockets are bound (`port`: the incoming one); bootstrap handshakes follow. */
+  listening: (port: number) => void;
+  /** A peer proved itself and was registered. */
   peer: (peer: Peer) => void;
   /** A registered peer was evicted (timeout) or the relay stopped. */
   peerRemoved: (peer: Peer) => void;
@@ -17,6 +19,7 @@ export interface RelayEvents {
 
 export class RelayEventEmitter {
   private readonly listeners: { [E in keyof RelayEvents]: Set<RelayEvents[E]> } = {
+    listening: new Set(),
     peer: new Set(),
     peerRemoved: new Set(),
     ping: new Set(),

@@ -8,12 +8,17 @@ export {
   normalizeHost,
   type PeerAddress,
   parseSeed,
+  seedList,
+  seedOption,
+  subnetKey,
 } from "./address.js";
 export { type OpenedBody, openBody, sealBody } from "./cipher.js";
 export {
   CHACHA_NONCE_BYTES,
   CHACHA_TAG_BYTES,
   DEFAULT_INCOMING_PORT,
+  DEFAULT_MAX_PEERS_PER_IP,
+  DEFAULT_MAX_PEERS_PER_SUBNET,
   DEFAULT_SEED,
   HEADER_BYTES,
   MAX_UDP_PAYLOAD,
@@ -43,7 +48,7 @@ export {
   RelayError,
   RelayNotStartedError,
 } from "./errors.js";
-export type { RelayEvents } from "./events.js";
+export { RelayEventEmitter, type RelayEvents } from "./events.js";
 export { difficultyForPressure, IncomingQueue, type OfferResult, type QueueItem } from "./incoming-queue.js";
 export { ed25519PublicKey, type RelayKeyPair, relayKeyPair, sharedKey } from "./keys.js";
 export { decodeMessage, encodeMessage, type RelayMessage } from "./message.js";
@@ -68,10 +73,16 @@ export {
   type ProviderContact,
 } from "./object-messages.js";
 export { Peer } from "./peer.js";
+export {
+  type AdmissionHost,
+  type AdmissionStats,
+  PeerAdmission,
+  PROBE_TIMEOUT_MS,
+} from "./peer-admission.js";
 export { decodePing, encodePing, type Ping } from "./ping.js";
 export { addPow, addPowAsync, checkPow, leadingZeroBits } from "./pow.js";
 export { ProviderIndex } from "./provider-index.js";
-export { KeyedRateLimit, TokenBucket } from "./rate-limit.js";
+export { KeyedRateLimit, KeyedTokenBucket, TokenBucket } from "./rate-limit.js";
 export { RelayNode, type RelayNodeOptions } from "./relay-node.js";
 export { ReplayGuard } from "./replay-guard.js";
 export { compareDistance, Route, sharedPrefixBits } from "./route.js";

@@ -2,6 +2,7 @@
 // the store, serving them to peers (with the fair-use gate), provider advertisements (OBJECT_PUT)
 // and hints (OBJECT_PROVIDER).
 
+import { isIPv4 } from "node:net";
 import type { Logger } from "../logger.js";
 import { deserializeExpr } from "../machine/atom.js";
 import type { Expr } from "../machine/expr.js";
@@ -50,6 +51,8 @@ export interface ExchangeHost {
   closestPeer(id: Uint8Array, exclude?: Peer | ReadonlySet<string>): Peer | null;
   /** A peer's contact (null without an IPv4 address). */
   contactOf(peer: Peer): ProviderContact | null;
+  /** True while `peer` is still one to ask (registered, or proven and waiting for a route slot). */
+  isReachable(peer: Peer): boolean;
   /** A peer to reach a contact: the registered one with its key, or a transient one at its address. */
   peerForContact(contact: ProviderContact): Peer | null;
   sendTopic(peer: Peer, topic: Topic, content: Uint8Array): boolean;
@@ -90,6 +93,8 @@ export class ObjectExchange {
   };
   private readonly pending = new Map<string, Pending>();
   private serving = 0;
+  /** The peer whose FOUND response arrived last. */
+  private lastServer: Peer | null = null;
 
   constructor(
     private readonly host: ExchangeHost,
@@ -111,10 +116,11 @@ export class ObjectExchange {
   // ---- fetching ----
 
   /**
-   * Sends OBJECT_GET to the indexed provider, else to the closest peer. A repeated request for the
-   * same id (the store re-requests every atom_fetch_interval) goes to the closest peer not asked
-   * yet, so one silent peer cannot stall a fetch; once every peer was asked, the round starts over.
-   * True when sent.
+   * Sends OBJECT_GET to the indexed provider, else to the peer that served us last (atoms come in
+   * related groups: the peer that served a block holds its trie nodes, which nobody indexes), else
+   * to the closest peer. A repeated request for the same id (the store re-requests every
+   * atom_fetch_interval) goes to the next of those not asked yet, so one silent peer cannot stall a
+   * fetch; once every peer was asked, the round starts over. True when sent.
    */
   requestAtom(id: Uint8Array, type: PayloadType): boolean {
     const key = idKey(id);
@@ -143,6 +149,13 @@ export class ObjectExchange {
         const peer = this.host.peerForContact(provider);
         if (peer !== null && this.host.sendTopic(peer, Topic.OBJECT_REQUEST, get)) {
           p.tried.add(peer.key);
+          return true;
+        }
+      }
+      const last = this.lastServer;
+      if (last !== null && !p.tried.has(last.key) && this.host.isReachable(last)) {
+        if (this.host.sendTopic(last, Topic.OBJECT_REQUEST, get)) {
+          p.tried.add(last.key);
           return true;
         }
       }
@@ -232,6 +245,7 @@ export class ObjectExchange {
         return;
       }
       this.pending.delete(key);
+      this.lastServer = peer;
       let bytes = 0;
       for (const a of found.atoms) bytes += a.length;
       peer.sharedStorageDownload += bytes;
@@ -261,6 +275,7 @@ export class ObjectExchange {
 
   clear(): void {
     this.pending.clear();
+    this.lastServer = null;
   }
 
   // ---- internals ----
@@ -329,7 +344,14 @@ export class ObjectExchange {
       const closest = this.host.closestPeer(id, peer);
       if (closest !== null) contact = this.host.contactOf(closest);
     }
-    if (contact === null) return;
+    // Nobody else to name: the requester's own contact ("not here, nobody else known"), which a
+    // requester never follows. So every GET gets an answer naming its id: peer admission's
+    // challenge relies on that.
+    contact ??= {
+      publicKey: peer.publicKey,
+      host: isIPv4(peer.address.host) ? peer.address.host : "0.0.0.0",
+      port: peer.address.port,
+    };
     const hint = encodeObjectResponse({
       code: ObjectResponseCode.PROVIDER,
       atomId: id,

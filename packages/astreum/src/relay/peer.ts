@@ -22,6 +22,12 @@ export class Peer {
   isDefaultSeed = false;
   /** True while the peer is registered (in the node's peers and the peer route). */
   registered = false;
+  /**
+   * The atom id of the OBJECT_GET challenge sent to it and not yet answered (admission proof, or a
+   * liveness probe of a registered peer), with the address it was sent to; null when none.
+   */
+  challenge: Uint8Array | null = null;
+  challengeAddress: PeerAddress | null = null;
   totalNetworkUpload = 0;
   totalNetworkDownload = 0;
   /** Bytes of objects we served to it. */

@@ -57,3 +57,44 @@ export class TokenBucket {
     return true;
   }
 }
+
+/**
+ * One token bucket per key (e.g. per source IP): `rate` events per second, bursts up to `burst`.
+ * Bounded: past `maxKeys` keys, the buckets that are full again are forgotten first, then the oldest.
+ */
+export class KeyedTokenBucket {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly rate: number,
+    readonly burst: number,
+    private readonly maxKeys = 65_536,
+  ) {}
+
+  take(key: string, now: number = Date.now()): boolean {
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      if (this.buckets.size >= this.maxKeys) this.prune(now);
+      b = { tokens: this.burst, at: now };
+      this.buckets.set(key, b);
+    } else {
+      b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.rate);
+      b.at = now;
+    }
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  private prune(now: number): void {
+    for (const [k, b] of this.buckets)
+      if (b.tokens + ((now - b.at) / 1000) * this.rate >= this.burst) this.buckets.delete(k);
+    if (this.buckets.size >= this.maxKeys) {
+      let n = this.buckets.size >> 1;
+      for (const k of this.buckets.keys()) {
+        if (n-- <= 0) break;
+        this.buckets.delete(k);
+      }
+    }
+  }
+}

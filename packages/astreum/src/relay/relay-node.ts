@@ -5,17 +5,32 @@
 // Authenticated messages come back here to be dispatched by topic.
 
 import { createSocket, type Socket } from "node:dgram";
-import { isIPv4 } from "node:net";
+import { isIPv4, isIPv6 } from "node:net";
 import { type Logger, silentLogger } from "../logger.js";
-import { boolOption, ConfigError, intOption, keyOption, numberOption, stringOption } from "../options.js";
+import {
+  boolOption,
+  ConfigError,
+  intOption,
+  keyOption,
+  numberOption,
+  rejectUnknownKeys,
+} from "../options.js";
 import { idKey, idsEqual } from "../storage/atom-id.js";
 import type { AtomNetwork, AtomStore } from "../storage/atom-store.js";
-import type { PayloadType } from "../storage/payload-type.js";
+import { PayloadType } from "../storage/payload-type.js";
 import { queuePressure, StorageRequestPricing } from "../storage/pricing.js";
-import { type PeerAddress, parseSeed } from "./address.js";
+import { type PeerAddress, parseSeed, seedList, seedOption } from "./address.js";
 import { Bootstrap } from "./bootstrap.js";
 import { sealBody } from "./cipher.js";
-import { DEFAULT_INCOMING_PORT, DEFAULT_SEED, MAX_UDP_PAYLOAD, POW_NONCE_BYTES, Topic } from "./constants.js";
+import {
+  DEFAULT_INCOMING_PORT,
+  DEFAULT_MAX_PEERS_PER_IP,
+  DEFAULT_MAX_PEERS_PER_SUBNET,
+  DEFAULT_SEED,
+  MAX_UDP_PAYLOAD,
+  POW_NONCE_BYTES,
+  Topic,
+} from "./constants.js";
 import { DatagramIntake } from "./datagram-intake.js";
 import { DatagramSender } from "./datagram-sender.js";
 import { resolveHost } from "./dns-lookup.js";
@@ -25,10 +40,10 @@ import { IncomingQueue } from "./incoming-queue.js";
 import { ed25519PublicKey, type RelayKeyPair, relayKeyPair } from "./keys.js";
 import { encodeMessage } from "./message.js";
 import { ObjectExchange } from "./object-exchange.js";
-import type { ProviderContact } from "./object-messages.js";
+import { encodeObjectRequest, ObjectRequestCode, type ProviderContact } from "./object-messages.js";
 import { discoverOwnIPv4 } from "./own-address.js";
 import { Peer } from "./peer.js";
-import { PeerAdmission } from "./peer-admission.js";
+import { type AdmissionStats, PeerAdmission } from "./peer-admission.js";
 import { decodePing, encodePing } from "./ping.js";
 import { KeyedRateLimit } from "./rate-limit.js";
 import { Route } from "./route.js";
@@ -82,8 +97,50 @@ export interface RelayNodeOptions {
   advertiseAddress?: string;
   /** TypeScript-only: largest datagram sent or accepted (default 65,507; reference nodes read 4,096). */
   maxDatagramSize?: number;
+  /**
+   * TypeScript-only: addresses (host:port) of peers known from an earlier run; handshaked at start
+   * and on bootstrap retries, like the seeds (the node fills it from its saved state).
+   */
+  knownPeers?: readonly string[];
+  /** TypeScript-only: registered peers per IP address (default 8; 0 = no cap; waiting peers: 4 times as many). */
+  maxPeersPerIp?: number;
+  /** TypeScript-only: the same per /24 (IPv4) or /64 (IPv6) network (default 32; 0 = no cap). */
+  maxPeersPerSubnet?: number;
   logger?: Logger;
 }
+
+/** After start, seeds and known peers that did not join are handshaked again after these delays. */
+const EARLY_RETRIES_MS = [1000, 2000, 4000];
+
+/** Every key RelayNode takes (others are refused with a ConfigError naming them). */
+const RELAY_OPTION_KEYS: ReadonlySet<string> = new Set([
+  "relay_secret_key",
+  "relay_payment_secret_key",
+  "validation_secret_key",
+  "use_ipv6",
+  "incoming_port",
+  "default_seed",
+  "default_seeds",
+  "additional_seeds",
+  "peer_timeout",
+  "peer_timeout_interval",
+  "bootstrap_retry_interval",
+  "storage_index_interval",
+  "storage_request_minimum_price",
+  "storage_request_price_interval",
+  "fair_use_limit",
+  "fair_use_ratio",
+  "incoming_queue_size_limit",
+  "incoming_queue_timeout",
+  "store",
+  "bindAddress",
+  "advertiseAddress",
+  "maxDatagramSize",
+  "knownPeers",
+  "maxPeersPerIp",
+  "maxPeersPerSubnet",
+  "logger",
+]);
 
 export class RelayNode implements AtomNetwork {
   /** The options object given to the constructor; `incoming_port` is rewritten with the bound port. */
@@ -104,6 +161,9 @@ export class RelayNode implements AtomNetwork {
   readonly requestedPort: number;
   readonly defaultSeed: string | null;
   readonly additionalSeeds: readonly string[];
+  readonly knownPeers: readonly string[];
+  readonly maxPeersPerIp: number;
+  readonly maxPeersPerSubnet: number;
   readonly peerTimeoutMs: number;
   readonly peerTimeoutIntervalMs: number;
   readonly bootstrapRetryMs: number;
@@ -136,6 +196,7 @@ export class RelayNode implements AtomNetwork {
   private starting: Promise<void> | null = null;
 
   constructor(options: RelayNodeOptions = {}) {
+    rejectUnknownKeys(options, RELAY_OPTION_KEYS, "RelayNode option");
     this.options = options;
     this.log = options.logger ?? silentLogger;
     this.keys = relayKeyPair(keyOption(options, "relay_secret_key"));
@@ -149,11 +210,11 @@ export class RelayNode implements AtomNetwork {
     if (this.requestedPort > 65_535) throw new ConfigError("incoming_port", `must be at most 65535`);
     if ("default_seeds" in options)
       throw new ConfigError("default_seeds", "no longer supported; use default_seed");
-    this.defaultSeed = stringOption(options, "default_seed", DEFAULT_SEED);
-    const extra = options.additional_seeds ?? [];
-    if (!Array.isArray(extra) || extra.some((s) => typeof s !== "string"))
-      throw new ConfigError("additional_seeds", "must be a list of host:port strings");
-    this.additionalSeeds = [...extra];
+    this.defaultSeed = seedOption("default_seed", options.default_seed, DEFAULT_SEED);
+    this.additionalSeeds = seedList("additional_seeds", options.additional_seeds);
+    this.knownPeers = seedList("knownPeers", options.knownPeers);
+    this.maxPeersPerIp = intOption(options, "maxPeersPerIp", DEFAULT_MAX_PEERS_PER_IP);
+    this.maxPeersPerSubnet = intOption(options, "maxPeersPerSubnet", DEFAULT_MAX_PEERS_PER_SUBNET);
     this.peerTimeoutMs = numberOption(options, "peer_timeout", 900, 0, true) * 1000;
     this.peerTimeoutIntervalMs = numberOption(options, "peer_timeout_interval", 10, 0, true) * 1000;
     this.bootstrapRetryMs = numberOption(options, "bootstrap_retry_interval", 30, 0, true) * 1000;
@@ -176,7 +237,7 @@ export class RelayNode implements AtomNetwork {
     this.bootstrapper = new Bootstrap({
       defaultSeed: this.defaultSeed,
       additionalSeeds: this.additionalSeeds,
-      bootstrapRetryMs: this.bootstrapRetryMs,
+      knownPeers: this.knownPeers,
       log: this.log,
       isConnected: () => this.connected,
       resolve: (host) => resolveHost(host, this.useIpv6, this.log),
@@ -190,9 +251,23 @@ export class RelayNode implements AtomNetwork {
       stats: this.stats,
       log: this.log,
       events: this.events,
+      maxPeersPerIp: this.maxPeersPerIp,
+      maxPeersPerSubnet: this.maxPeersPerSubnet,
+      validationRoute: () => this.validators,
       isDefaultSeed: (address) => this.bootstrapper.isDefaultSeed(address),
       sendHandshake,
       sendPing: (peer, address) => this.sendPing(peer, address),
+      sendChallenge: (peer, id) =>
+        this.sendTopic(
+          peer,
+          Topic.OBJECT_REQUEST,
+          encodeObjectRequest({
+            code: ObjectRequestCode.GET,
+            atomId: id,
+            payloadType: PayloadType.ATOM,
+            data: new Uint8Array(0),
+          }),
+        ),
       requestRoute: (peer) => this.requestRoute(peer),
       drop,
     });
@@ -235,6 +310,7 @@ export class RelayNode implements AtomNetwork {
       ownContact: () => this.ownContact(),
       closestPeer: (id, exclude) => this.closestPeer(id, exclude),
       contactOf: (peer) => contactOf(peer),
+      isReachable: (peer) => this.isProven(peer),
       peerForContact: (c) => {
         const p = this.admission.peerFor(c.publicKey, { host: c.host, port: c.port });
         return typeof p === "string" ? null : p;
@@ -343,13 +419,25 @@ export class RelayNode implements AtomNetwork {
       });
     }
     this.every(this.peerTimeoutIntervalMs, () => this.managePeers());
+    this.every(this.bootstrapRetryMs, () => this.retryBootstrap());
     this.every(this.storageIndexMs, () => this.advertiseAll());
     this.every(this.priceIntervalMs, () => {
       this.pricing.update(queuePressure(this.queue.queuedBytes, this.queue.limit));
     });
     this.log.info(`relay listening on ${host} port ${this.port} as ${this.publicKeyHex}`);
+    this.events.emit("listening", this.port);
     this.advertiseAll();
     await this.bootstrap();
+    // A handshake or its answer may be lost (UDP), or reach a peer not ready yet: seeds and known
+    // peers that did not join are asked again after 1, 2 and 4 s, then every
+    // bootstrap_retry_interval while there is no peer at all.
+    for (const ms of EARLY_RETRIES_MS) {
+      const t = setTimeout(() => {
+        if (this.connected) this.bootstrapper.run((a) => this.hasPeerAt(a)).catch(() => {});
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    }
   }
 
   /** Stops the workers, closes the sockets and forgets peers and queued messages. Idempotent. */
@@ -357,7 +445,7 @@ export class RelayNode implements AtomNetwork {
     if (this.starting !== null) await this.starting.catch(() => {});
     if (!this.connected) return;
     this.connected = false;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.unsubscribeAds?.();
     this.unsubscribeAds = null;
@@ -394,6 +482,38 @@ export class RelayNode implements AtomNetwork {
     return this.peersByKey;
   }
 
+  /**
+   * Every proven peer: the registered ones, then those waiting for a route slot (their bucket is
+   * full, or a diversity cap keeps them out). Pings go to all of them, and the node follows all of
+   * their heads.
+   */
+  *provenPeers(): IterableIterator<Peer> {
+    yield* this.peersByKey.values();
+    yield* this.admission.replacementPeers;
+  }
+
+  /** True for a registered peer or one waiting for a route slot (it answered our challenge). */
+  isProven(peer: Peer): boolean {
+    return peer.registered || this.admission.isWaiting(peer);
+  }
+
+  /** Counters of peer admission: challenges, proofs, registrations, caps and probes. */
+  get admissionStats(): Readonly<AdmissionStats> {
+    return this.admission.stats;
+  }
+
+  /** Addresses (host:port) of the registered peers, most recently seen first, at most `max`. */
+  peerAddresses(max = 64): string[] {
+    return [...this.peersByKey.values()]
+      .sort((a, b) => b.lastSeen - a.lastSeen)
+      .slice(0, max)
+      .map((p) =>
+        isIPv6(p.address.host)
+          ? `[${p.address.host}]:${p.address.port}`
+          : `${p.address.host}:${p.address.port}`,
+      );
+  }
+
   /** The registered peer with this relay public key, or null. */
   getPeer(publicKey: Uint8Array): Peer | null {
     return this.peersByKey.get(idKey(publicKey)) ?? null;
@@ -407,10 +527,10 @@ export class RelayNode implements AtomNetwork {
     if (host !== null) this.sendHandshake({ host, port: a.port });
   }
 
-  /** Sends a ping (our validator flag, difficulty and head) to one peer, or to all registered peers. */
+  /** Sends a ping (our validator flag, difficulty and head) to one peer, or to every proven peer. */
   ping(peer?: Peer): void {
     if (peer !== undefined) this.sendPing(peer, peer.address);
-    else for (const p of this.peersByKey.values()) this.sendPing(p, p.address);
+    else for (const p of this.provenPeers()) this.sendPing(p, p.address);
   }
 
   /** Sends a TRANSACTION message (a 32-byte transaction hash) to a peer. */
@@ -456,6 +576,7 @@ export class RelayNode implements AtomNetwork {
         return;
       }
       case Topic.OBJECT_RESPONSE: {
+        if (this.admission.takeChallengeAnswer(peer, content)) return;
         this.exchange.onResponse(peer, content);
         return;
       }
@@ -486,7 +607,7 @@ export class RelayNode implements AtomNetwork {
     peer.difficulty = ping.difficulty;
     peer.latestBlockHash = ping.latestBlockHash;
     peer.isValidator = ping.isValidator;
-    if (peer.registered) {
+    if (this.isProven(peer)) {
       if (ping.isValidator) this.validators.add(peer.publicKey, peer);
       else this.validators.remove(peer.publicKey);
     }
@@ -543,30 +664,21 @@ export class RelayNode implements AtomNetwork {
     this.timers.push(t);
   }
 
-  /** Evicts silent peers, pings peers not pinged lately, retries bootstrap when alone. */
+  /** Evicts silent peers and pings peers not pinged lately. */
   private managePeers(): void {
     const now = Date.now();
-    for (const p of [...this.peersByKey.values()]) {
-      if (now - p.lastSeen > this.peerTimeoutMs) {
-        this.removePeer(p);
-        continue;
-      }
+    this.admission.expire(now, this.peerTimeoutMs);
+    for (const p of this.peersByKey.values())
       if (now - p.lastPingSent > this.peerTimeoutMs / 3) this.sendPing(p, p.address);
-    }
     this.stats.dropped.queue_timeout += this.queue.admitWaiting();
     this.exchange.prune(now);
     this.routes.prune(now);
-    if (this.peersByKey.size === 0 && this.bootstrapper.retryDue(now))
-      this.bootstrap().catch((err: unknown) => this.log.warn(`bootstrap: ${(err as Error).message}`));
   }
 
-  private removePeer(p: Peer): void {
-    this.peersByKey.delete(p.key);
-    this.route.remove(p.publicKey);
-    this.validators.remove(p.publicKey);
-    p.registered = false;
-    this.log.info(`peer ${p.key.slice(0, 16)} evicted (silent for ${this.peerTimeoutMs / 1000} s)`);
-    this.events.emit("peerRemoved", p);
+  /** Every bootstrap_retry_interval: handshakes to the seeds and known peers again while alone. */
+  private retryBootstrap(): void {
+    if (this.peersByKey.size > 0) return;
+    this.bootstrap().catch((err: unknown) => this.log.warn(`bootstrap: ${(err as Error).message}`));
   }
 
   /** Drops expired advertisements and announces the live ones. */
@@ -579,7 +691,7 @@ export class RelayNode implements AtomNetwork {
     return sent;
   }
 
-  /** Sends handshakes to default_seed and additional_seeds (invalid entries are logged and skipped). */
+  /** Sends handshakes to default_seed, additional_seeds and the known peers. */
   async bootstrap(): Promise<void> {
     return this.bootstrapper.run();
   }
@@ -600,6 +712,13 @@ export class RelayNode implements AtomNetwork {
   private ownContact(): ProviderContact | null {
     if (this.ownIPv4 === null || this.port === 0) return null;
     return { publicKey: this.publicKey, host: this.ownIPv4, port: this.port };
+  }
+
+  /** True when a proven peer listens at `a`. */
+  private hasPeerAt(a: PeerAddress): boolean {
+    for (const p of this.provenPeers())
+      if (p.address.port === a.port && p.address.host === a.host) return true;
+    return false;
   }
 
   private isOwnAddress(a: PeerAddress): boolean {

@@ -1,6 +1,7 @@
 // A Kademlia-style route (facts §3.10) around a 32-byte own key: 256 buckets indexed by the number
-// of leading bits a member's key shares with the own key, 16 members each (a full bucket ignores
-// newcomers), distance = XOR read as a big-endian unsigned integer.
+// of leading bits a member's key shares with the own key, 16 members each (a full bucket refuses
+// newcomers; who may replace whom is the peer admission's rule), distance = XOR read as a big-endian
+// unsigned integer.
 import { idKey } from "../storage/atom-id.js";
 import { ROUTE_BUCKET_SIZE, ROUTE_BUCKETS } from "./constants.js";
 
@@ -85,6 +86,16 @@ export class Route<T = unknown> {
 
   get(key: Uint8Array): T | undefined {
     return this.members.get(idKey(key))?.value;
+  }
+
+  /** The values of the members of bucket `index` (members without a value are left out). */
+  bucketValues(index: number): T[] {
+    const out: T[] = [];
+    for (const key of this.buckets[index] ?? []) {
+      const v = this.members.get(idKey(key))?.value;
+      if (v !== undefined) out.push(v);
+    }
+    return out;
   }
 
   /** Every member key. */

@@ -6,7 +6,14 @@
 
 import { type Logger, silentLogger } from "../logger.js";
 import type { Expr } from "../machine/expr.js";
-import { ConfigError, intOption, numberOption, stringOption } from "../options.js";
+import {
+  boolOption,
+  ConfigError,
+  intOption,
+  numberOption,
+  rejectUnknownKeys,
+  stringOption,
+} from "../options.js";
 import { type AdvertisementInput, type AtomAdvertisement, AtomAdvertisements } from "./advertisements.js";
 import { idKey, isAtomId } from "./atom-id.js";
 import { atomize, type Materialized, materialize } from "./atomize.js";
@@ -59,9 +66,27 @@ export interface AtomStoreStats {
 
 export interface FetchOptions {
   signal?: AbortSignal;
+  /**
+   * How `get` asks the network for a missing atom: ATOM (default) for the atom alone, LIST for the
+   * atom and, when it heads a list, the list's chain and items in the same response (one round trip
+   * instead of one per link: what walking tries and records node by node wants).
+   */
+  payloadType?: PayloadType;
 }
 
 type Waiter = (expr: Expr) => void;
+
+/** Every key AtomStore takes (others are refused with a ConfigError naming them). */
+const STORE_OPTION_KEYS: ReadonlySet<string> = new Set([
+  "hot_storage_limit",
+  "cold_storage_path",
+  "cold_storage_limit",
+  "cold_storage_scale",
+  "atom_fetch_interval",
+  "atom_fetch_retries",
+  "coldStorageFsync",
+  "logger",
+]);
 
 export class AtomStore {
   readonly hot: HotStorage;
@@ -83,6 +108,7 @@ export class AtomStore {
   private readonly counters = { hotHits: 0, coldHits: 0, networkRequests: 0, networkHits: 0, misses: 0 };
 
   constructor(options: AtomStoreOptions = {}) {
+    rejectUnknownKeys(options, STORE_OPTION_KEYS, "AtomStore option");
     this.hotStorageLimit = intOption(options, "hot_storage_limit", 1_073_741_824);
     this.coldStorageLimit = intOption(options, "cold_storage_limit", 10_737_418_240);
     const scale = (stringOption(options, "cold_storage_scale", "MB") ?? "MB").trim().toUpperCase();
@@ -102,7 +128,7 @@ export class AtomStore {
             path: this.coldStoragePath,
             scale: this.coldStorageScale,
             limit: this.coldStorageLimit,
-            fsync: options.coldStorageFsync ?? false,
+            fsync: boolOption(options, "coldStorageFsync", false),
             logger: this.log,
           });
   }
@@ -239,7 +265,7 @@ export class AtomStore {
     const key = idKey(id);
     let found: Expr | null = null;
     await this.fetchLoop(
-      () => [{ id, type: PayloadType.ATOM }],
+      () => [{ id, type: options.payloadType ?? PayloadType.ATOM }],
       () => [key],
       async (arrived) => {
         found = arrived ?? (await this.getLocal(id));
