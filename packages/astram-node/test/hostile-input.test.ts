@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // Garbage at every network-facing surface of the node: the HTTP API, the JSON-RPC and the P2P port.
 // Each gets a clear error (never a 5xx or a crash) and changes nothing.
 import { encodeFrame, encodeTransaction } from "astram-core";

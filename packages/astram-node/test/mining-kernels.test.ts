@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

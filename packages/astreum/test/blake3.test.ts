@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // blake3(...parts) gathers parts in a scratch area: it must equal BLAKE3 of their concatenation for
 // any split, including parts that overflow or exceed the 64 KiB scratch area.
 import fc from "fast-check";

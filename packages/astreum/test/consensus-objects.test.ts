@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // Consensus objects (facts §4.1-4.4, §4.7): the transaction vectors of §1.7, Ed25519 signing and
 // verification, every object's round trip through stored atoms, the block tests of facts §8
 // (`tests.block.atom`, `tests.block.nonce`) and malformed input.

@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // The accounts trie and the Merkle tree: the reference's tests.models.test_patricia and
 // tests.models.test_merkle (facts §8), plus properties of the trie against a Map.
 

@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // Property tests (fast-check): the tokenizer and parser never fail with anything but ParseError, and
 // printing round-trips every expression the parser can produce.
 import { exprEquals, Machine, MachineError, ParseError, parse, parseAll, printExpr, tokenize } from "astreum";

@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // Hostile input at a live node: truncated, oversized, wrong-key, tampered, replayed, unsolicited
 // and random datagrams are dropped and counted; none throws out of the socket handler or stalls
 // the queue. The property test throws 100,000 of them at a node and after every 1,000 checks that

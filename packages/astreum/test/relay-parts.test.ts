@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // Pieces of the relay without sockets: the Kademlia route (256 buckets of 16, XOR distance), the
 // incoming queue (byte cap, 0 = no cap, timeout, difficulty from pressure), the replay guard and
 // the rate limits.

@@ -1,3 +1,4 @@
+// Property runs start from the suite's fixed fast-check seed (vitest.setup.ts; FC_SEED overrides).
 // Atoms of lists and expressions (facts §1.5, §1.7): both list conventions, resolving a list from
 // storage with the missing ids reported, atomizing an expression and rebuilding it from its atoms.
 import {
