@@ -57,7 +57,7 @@ describe("astreum keygen", () => {
     const again = await run(["keygen", "--out", file]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error: EEXIST/);
-  });
+  }, 90_000); // three CLI starts: timed out once at 30 s beside the simulator test on a busy CI machine
 });
 
 describe("astreum node + astreum tx send", () => {
